@@ -1,0 +1,11 @@
+"""The Celery app. Tasks live next to the domain code they call."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("reflect")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

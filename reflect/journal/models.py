@@ -1,0 +1,184 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.journal.reflective import FREE, TEMPLATE_CHOICES
+
+TITLE_MAX = 200
+BODY_MAX = 100_000
+
+
+class Kind(models.TextChoices):
+    PERSONAL_THERAPY = "personal_therapy", "Personal therapy"
+    CLIENT_WORK = "client_work", "Client work"
+    SUPERVISION = "supervision", "Supervision"
+    SKILLS_PRACTICE = "skills_practice", "Skills practice"
+    GENERAL = "general", "General"
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Private — only you"
+    SHARED = "shared", "Shared with your tutors"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class ArousalState(models.TextChoices):
+    HYPO = "hypo", "Hypo-aroused (flat, shut down, far away)"
+    WITHIN = "within", "Within my window (present, able to think and feel)"
+    HYPER = "hyper", "Hyper-aroused (racing, tense, flooded)"
+
+
+class Tag(models.Model):
+    """A trainee's own label for entries; each trainee has their own set."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_tag_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntryQuerySet(models.QuerySet):
+    def alive(self) -> "EntryQuerySet":
+        return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user) -> "EntryQuerySet":
+        """Entries this person may read: all their own, plus shared published
+        entries of trainees they tutor. A tutor with assigned trainees sees only
+        those; a tutor without assignments sees trainees who have no assigned
+        tutor. Course admins and other trainees see nothing here."""
+        if not user.is_authenticated:
+            return self.none()
+        tutoring = Membership.objects.filter(user=user, role=Role.TUTOR, cohort=OuterRef("cohort"))
+        assigned_to_me = tutoring.filter(assigned_trainees=OuterRef("author"))
+        unassigned_tutor = tutoring.filter(assigned_trainees__isnull=True)
+        author_has_assigned_tutor = Membership.objects.filter(
+            role=Role.TUTOR, cohort=OuterRef("cohort"), assigned_trainees=OuterRef("author")
+        )
+        author_is_trainee = Membership.objects.filter(
+            role=Role.TRAINEE, cohort=OuterRef("cohort"), user=OuterRef("author")
+        )
+        tutor_may_read = (
+            Q(visibility=Visibility.SHARED, status=Status.PUBLISHED)
+            & Exists(author_is_trainee)
+            & (Exists(assigned_to_me) | (Exists(unassigned_tutor) & ~Exists(author_has_assigned_tutor)))
+        )
+        return self.alive().filter(Q(author=user) | tutor_may_read)
+
+    def editable_by(self, user) -> "EntryQuerySet":
+        """Only the author may edit, share, unshare or delete an entry."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.alive().filter(author=user)
+
+    def in_trash_of(self, user) -> "EntryQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(author=user, deleted_at__isnull=False)
+
+    def search(self, text: str) -> "EntryQuerySet":
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+
+
+class JournalEntry(models.Model):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries")
+    cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GENERAL)
+    title = models.CharField(max_length=TITLE_MAX, blank=True)
+    body = models.TextField(blank=True)
+    template = models.CharField(max_length=20, choices=TEMPLATE_CHOICES, default=FREE)
+    sections = models.JSONField(default=dict, blank=True)
+    session_date = models.DateField(null=True, blank=True)
+    client_code = models.CharField(max_length=20, blank=True)
+    session_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    state_before = models.CharField(max_length=10, choices=ArousalState.choices, blank=True)
+    state_after = models.CharField(max_length=10, choices=ArousalState.choices, blank=True)
+    intensity_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    intensity_after = models.PositiveSmallIntegerField(null=True, blank=True)
+    body_note = models.CharField(max_length=500, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Unpublished edits of a published entry, kept apart so tutors never see
+    # half-written changes: {"title", "body", "sections", "saved_at"}.
+    pending = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    autosaved_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "journal entries"
+        indexes = [
+            models.Index(fields=["author", "deleted_at", "-created_at"]),
+            models.Index(fields=["cohort", "visibility", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        # Never the title: this string appears in the Django admin and logs.
+        return f"Entry #{self.pk}"
+
+    @property
+    def display_title(self) -> str:
+        return self.title or "Untitled draft"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_shared(self) -> bool:
+        return self.visibility == Visibility.SHARED
+
+    @property
+    def has_checkin(self) -> bool:
+        return bool(self.state_before or self.state_after or self.body_note)
+
+
+class EntryRevision(models.Model):
+    """A previous published text of an entry, kept whenever it is republished."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="revisions")
+    title = models.CharField(max_length=TITLE_MAX, blank=True)
+    body = models.TextField(blank=True)
+    template = models.CharField(max_length=20, choices=TEMPLATE_CHOICES, default=FREE)
+    sections = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Revision #{self.pk} of entry #{self.entry_id}"
+
+
+class AccessEvent(models.Model):
+    """Someone other than the author opened a shared entry."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="access_events")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["entry", "-at"])]
+
+    def __str__(self) -> str:
+        return f"Read of entry #{self.entry_id}"

@@ -1,0 +1,131 @@
+"""Writes to the journal. Views, tasks, commands and tests all come through here."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from reflect.cohorts.models import Cohort
+from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Status, Tag, Visibility
+from reflect.journal.reflective import FREE, compose_body
+
+TEXT_FIELDS = ("title", "body", "template", "sections")
+DETAIL_FIELDS = (
+    "kind", "session_date", "client_code", "session_number", "state_before", "state_after",
+    "intensity_before", "intensity_after", "body_note", "visibility",
+)
+
+
+def tags_resolve(*, owner: User, names: list[str]) -> list[Tag]:
+    existing = {t.name: t for t in Tag.objects.filter(owner=owner, name__in=names)}
+    missing = [Tag(owner=owner, name=n) for n in names if n not in existing]
+    Tag.objects.bulk_create(missing, ignore_conflicts=True)
+    return list(Tag.objects.filter(owner=owner, name__in=names))
+
+
+def _apply(entry: JournalEntry, data: dict[str, Any]) -> None:
+    template = data.get("template") or FREE
+    sections = data.get("sections") or {}
+    entry.template = template
+    entry.sections = sections if template != FREE else {}
+    entry.body = data.get("body", "") if template == FREE else compose_body(template, sections)
+    entry.title = data.get("title", "")
+    for field in DETAIL_FIELDS:
+        if field in data:
+            setattr(entry, field, data[field])
+
+
+def _keep_revision(entry: JournalEntry) -> None:
+    previous = JournalEntry.objects.only(*TEXT_FIELDS).get(pk=entry.pk)
+    if any(getattr(previous, f) != getattr(entry, f) for f in TEXT_FIELDS):
+        EntryRevision.objects.create(
+            entry=entry, title=previous.title, body=previous.body,
+            template=previous.template, sections=previous.sections,
+        )
+
+
+@transaction.atomic
+def entry_publish(*, author: User, cohort: Cohort, data: dict[str, Any], entry: JournalEntry | None = None,
+                  tags: list[str] | None = None) -> JournalEntry:
+    """Publish new or changed text. Republishing keeps the previous text as a revision."""
+    now = timezone.now()
+    entry = entry or JournalEntry(author=author, cohort=cohort)
+    was_published = entry.pk is not None and entry.is_published
+    _apply(entry, data)
+    if was_published:
+        _keep_revision(entry)
+    entry.status = Status.PUBLISHED
+    entry.published_at = entry.published_at or now
+    entry.pending = {}
+    entry.save()
+    if tags is not None:
+        entry.tags.set(tags_resolve(owner=author, names=tags))
+    return entry
+
+
+@transaction.atomic
+def entry_save_draft(*, author: User, cohort: Cohort, data: dict[str, Any], raw: dict[str, Any],
+                     entry: JournalEntry | None = None, tags: list[str] | None = None,
+                     autosave: bool = False) -> JournalEntry:
+    """Save work in progress. A draft is updated in place; a published entry keeps
+    its published text and holds the new text aside until it is republished."""
+    now = timezone.now()
+    if entry is not None and entry.is_published:
+        entry.pending = {"data": raw, "saved_at": now.isoformat()}
+        entry.autosaved_at = now
+        entry.save(update_fields=["pending", "autosaved_at", "updated_at"])
+        return entry
+    entry = entry or JournalEntry(author=author, cohort=cohort)
+    _apply(entry, data)
+    entry.cohort = cohort
+    entry.status = Status.DRAFT
+    entry.autosaved_at = now
+    entry.save()
+    if tags is not None:
+        entry.tags.set(tags_resolve(owner=author, names=tags))
+    return entry
+
+
+def entry_set_visibility(*, entry: JournalEntry, visibility: str) -> JournalEntry:
+    if visibility not in Visibility.values:
+        raise ValueError(f"Unknown visibility {visibility!r}")
+    entry.visibility = visibility
+    entry.save(update_fields=["visibility", "updated_at"])
+    return entry
+
+
+def entry_delete(*, entry: JournalEntry) -> None:
+    """Move to Trash; it can be restored for TRASH_RETENTION_DAYS."""
+    JournalEntry.objects.filter(pk=entry.pk, deleted_at__isnull=True).update(deleted_at=timezone.now())
+
+
+def entry_restore(*, entry: JournalEntry) -> None:
+    JournalEntry.objects.filter(pk=entry.pk).update(deleted_at=None)
+
+
+@transaction.atomic
+def entry_restore_revision(*, entry: JournalEntry, revision: EntryRevision) -> JournalEntry:
+    """Bring back an earlier text; the current text becomes a revision itself."""
+    EntryRevision.objects.create(
+        entry=entry, title=entry.title, body=entry.body, template=entry.template, sections=entry.sections
+    )
+    entry.title, entry.body = revision.title, revision.body
+    entry.template, entry.sections = revision.template, revision.sections
+    entry.pending = {}
+    entry.save()
+    return entry
+
+
+def entries_purge(*, now=None) -> int:
+    """Delete for good the entries that have been in Trash longer than the retention period."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.TRASH_RETENTION_DAYS)
+    _, per_model = JournalEntry.objects.filter(deleted_at__lt=cutoff).delete()
+    return per_model.get(JournalEntry._meta.label, 0)
+
+
+def access_record(*, entry: JournalEntry, user: User) -> None:
+    if user.pk != entry.author_id:
+        AccessEvent.objects.create(entry=entry, user=user)

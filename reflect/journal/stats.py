@@ -1,0 +1,29 @@
+"""Figures about a trainee's own journal, computed without loading entry text."""
+
+import datetime
+
+from django.utils import timezone
+
+from reflect.journal.models import JournalEntry, Status
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weekly_streak(*, author, today: datetime.date | None = None) -> int:
+    """Consecutive weeks (Monday to Sunday) with at least one published entry,
+    counting back from this week; a week not yet written in doesn't break it."""
+    today = today or timezone.localdate()
+    created = JournalEntry.objects.alive().filter(author=author, status=Status.PUBLISHED).values_list(
+        "created_at", flat=True
+    )
+    weeks = {week_start(timezone.localtime(dt).date()) for dt in created}
+    current = week_start(today)
+    if current not in weeks:
+        current -= datetime.timedelta(weeks=1)
+    streak = 0
+    while current in weeks:
+        streak += 1
+        current -= datetime.timedelta(weeks=1)
+    return streak
