@@ -1,7 +1,15 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context
 from django import forms
 
 from accounts.invitations import SESSION_KEY, invitation_accept, invitation_from_session
+
+
+def _invitation():
+    # allauth's signup view doesn't hand the request to its form; its
+    # middleware keeps the current request in a context variable instead.
+    request = context.request
+    return invitation_from_session(request) if request is not None else None
 
 
 class SignupForm(AllauthSignupForm):
@@ -13,14 +21,13 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        request = getattr(self, "request", None)
-        invitation = invitation_from_session(request) if request is not None else None
+        invitation = _invitation()
         if invitation is not None:
-            self.fields["email"].initial = invitation.email
+            self.initial.setdefault("email", invitation.email)
 
     def clean_email(self):
         email = super().clean_email()
-        invitation = invitation_from_session(self.request) if getattr(self, "request", None) else None
+        invitation = _invitation()
         if invitation is not None and invitation.email != email.lower():
             raise forms.ValidationError(
                 f"This invitation is for {invitation.email}. Please sign up with that address."
@@ -28,10 +35,10 @@ class SignupForm(AllauthSignupForm):
         return email
 
     def save(self, request):
+        invitation = invitation_from_session(request)
         user = super().save(request)
         user.display_name = self.cleaned_data["display_name"]
         user.save(update_fields=["display_name"])
-        invitation = invitation_from_session(request)
         if invitation is not None:
             invitation_accept(invitation=invitation, user=user)
             request.session.pop(SESSION_KEY, None)

@@ -1,0 +1,76 @@
+"""Pages cost the same number of queries whatever the size of the journal."""
+
+import pytest
+
+from reflect.journal import services
+from reflect.journal.models import AccessEvent, JournalEntry, Status, Visibility
+
+pytestmark = pytest.mark.django_db
+
+# Each count includes the session and the user; the dashboard includes two for
+# the week's prompt (count, then the one prompt).
+LIST_QUERIES = 6
+DETAIL_QUERIES_AUTHOR = 6
+DETAIL_QUERIES_TUTOR = 5
+DASHBOARD_QUERIES = 7
+COHORT_QUERIES_TUTOR = 9
+
+
+def fill_journal(author, cohort, count: int) -> JournalEntry:
+    JournalEntry.objects.bulk_create(
+        JournalEntry(
+            author=author, cohort=cohort, title=f"Entry {n}", body="Some words " * 20, status=Status.PUBLISHED,
+            visibility=Visibility.SHARED if n % 2 else Visibility.PRIVATE,
+        )
+        for n in range(count)
+    )
+    tags = services.tags_resolve(owner=author, names=["alliance", "body", "rupture"])
+    through = JournalEntry.tags.through
+    through.objects.bulk_create(
+        through(journalentry_id=pk, tag_id=tag.pk)
+        for pk in JournalEntry.objects.filter(author=author).values_list("pk", flat=True)
+        for tag in tags
+    )
+    entry = JournalEntry.objects.filter(author=author, visibility=Visibility.SHARED).first()
+    for n in range(min(count, 30)):
+        services.entry_publish(
+            author=author, cohort=cohort, entry=entry,
+            data={"title": entry.title, "body": f"version {n}", "template": "free", "visibility": "shared"},
+        )
+    return entry
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_journal_list_queries_do_not_grow(trainee, cohort, client_for, django_assert_num_queries, size):
+    fill_journal(trainee, cohort, size)
+    client = client_for(trainee)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get("/journal/?tag=body")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_entry_page_queries_do_not_grow(trainee, tutor, cohort, client_for, django_assert_num_queries, size):
+    entry = fill_journal(trainee, cohort, size)
+    AccessEvent.objects.bulk_create(AccessEvent(entry=entry, user=tutor) for _ in range(size))
+    author, reader = client_for(trainee), client_for(tutor)
+    with django_assert_num_queries(DETAIL_QUERIES_AUTHOR):
+        assert author.get(f"/journal/{entry.pk}/").status_code == 200
+    with django_assert_num_queries(DETAIL_QUERIES_TUTOR):
+        assert reader.get(f"/journal/{entry.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_dashboard_queries_do_not_grow(trainee, cohort, client_for, django_assert_num_queries, size):
+    fill_journal(trainee, cohort, size)
+    client = client_for(trainee)
+    with django_assert_num_queries(DASHBOARD_QUERIES):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 200])
+def test_cohort_page_queries_do_not_grow(trainee, tutor, cohort, client_for, django_assert_num_queries, size):
+    fill_journal(trainee, cohort, size)
+    client = client_for(tutor)
+    with django_assert_num_queries(COHORT_QUERIES_TUTOR):
+        assert client.get(f"/cohorts/{cohort.pk}/").status_code == 200
