@@ -29,9 +29,7 @@ class SignupForm(AllauthSignupForm):
         email = super().clean_email()
         invitation = _invitation()
         if invitation is not None and invitation.email != email.lower():
-            raise forms.ValidationError(
-                f"This invitation is for {invitation.email}. Please sign up with that address."
-            )
+            raise forms.ValidationError(f"This invitation is for {invitation.email}. Please sign up with that address.")
         return email
 
     def save(self, request):

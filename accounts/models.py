@@ -2,10 +2,9 @@ import secrets
 import zoneinfo
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-
-from django.core.exceptions import ValidationError
 
 # Offered in forms; not model choices, so a tzdata update needs no migration.
 TIME_ZONE_CHOICES = sorted((tz, tz) for tz in zoneinfo.available_timezones() if "/" in tz)

@@ -40,13 +40,21 @@ def _trainee_context(user) -> dict:
 
 def _staff_cohorts(user, roles: dict) -> list[Cohort]:
     ids = [c.pk for c in roles.get(Role.TUTOR, []) + roles.get(Role.COURSE_ADMIN, [])]
-    cohorts = Cohort.objects.filter(pk__in=ids).select_related("programme").annotate(
-        trainee_count=Count("memberships", filter=Q(memberships__role=Role.TRAINEE), distinct=True),
+    cohorts = (
+        Cohort.objects.filter(pk__in=ids)
+        .select_related("programme")
+        .annotate(
+            trainee_count=Count("memberships", filter=Q(memberships__role=Role.TRAINEE), distinct=True),
+        )
     )
     shared = dict(
-        JournalEntry.objects.visible_to(user).exclude(author=user).filter(cohort_id__in=ids)
+        JournalEntry.objects.visible_to(user)
+        .exclude(author=user)
+        .filter(cohort_id__in=ids)
         .filter(status=Status.PUBLISHED, visibility=Visibility.SHARED)
-        .values("cohort_id").annotate(n=Count("id")).values_list("cohort_id", "n")
+        .values("cohort_id")
+        .annotate(n=Count("id"))
+        .values_list("cohort_id", "n")
     )
     tutor_ids = {c.pk for c in roles.get(Role.TUTOR, [])}
     result = []

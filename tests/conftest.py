@@ -41,16 +41,22 @@ def programme(db):
 @pytest.fixture
 def cohort(programme):
     return Cohort.objects.create(
-        programme=programme, name="Autumn", start_date=datetime.date(2026, 9, 1),
-        end_date=datetime.date(2027, 7, 1), time_zone="Europe/London",
+        programme=programme,
+        name="Autumn",
+        start_date=datetime.date(2026, 9, 1),
+        end_date=datetime.date(2027, 7, 1),
+        time_zone="Europe/London",
     )
 
 
 @pytest.fixture
 def other_cohort(programme):
     return Cohort.objects.create(
-        programme=programme, name="Spring", start_date=datetime.date(2026, 2, 1),
-        end_date=datetime.date(2026, 12, 1), time_zone="America/New_York",
+        programme=programme,
+        name="Spring",
+        start_date=datetime.date(2026, 2, 1),
+        end_date=datetime.date(2026, 12, 1),
+        time_zone="America/New_York",
     )
 
 

@@ -38,9 +38,7 @@ class CohortQuerySet(models.QuerySet):
         """Cohorts where this person is a tutor or course admin: the cohort pages."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            memberships__user=user, memberships__role__in=[Role.TUTOR, Role.COURSE_ADMIN]
-        ).distinct()
+        return self.filter(memberships__user=user, memberships__role__in=[Role.TUTOR, Role.COURSE_ADMIN]).distinct()
 
 
 class Cohort(models.Model):
@@ -50,9 +48,7 @@ class Cohort(models.Model):
     name = models.CharField(max_length=120)
     start_date = models.DateField()
     end_date = models.DateField()
-    time_zone = models.CharField(
-        max_length=64, default="Europe/London", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
 
     objects = CohortQuerySet.as_manager()
 

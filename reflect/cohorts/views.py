@@ -18,13 +18,16 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_object_or_404(Cohort.objects.staffed_by(request.user).select_related("programme"), pk=pk)
     my_roles = set(Membership.objects.filter(user=request.user, cohort=cohort).values_list("role", flat=True))
     trainees = list(
-        Membership.objects.filter(cohort=cohort, role=Role.TRAINEE).select_related("user").order_by("user__display_name")
+        Membership.objects.filter(cohort=cohort, role=Role.TRAINEE)
+        .select_related("user")
+        .order_by("user__display_name")
     )
     context = {"cohort": cohort, "is_tutor": Role.TUTOR in my_roles, "is_admin": Role.COURSE_ADMIN in my_roles}
     if context["is_tutor"]:
         shared = JournalEntry.objects.visible_to(request.user).filter(cohort=cohort).exclude(author=request.user)
         per_author = {
-            row["author_id"]: row for row in shared.values("author_id").annotate(n=Count("id"), last=Max("published_at"))
+            row["author_id"]: row
+            for row in shared.values("author_id").annotate(n=Count("id"), last=Max("published_at"))
         }
         for m in trainees:
             m.shared = per_author.get(m.user_id)
@@ -35,9 +38,10 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         published = Q(entries__status=Status.PUBLISHED, entries__deleted_at__isnull=True, entries__cohort=cohort)
         figures = {
             row["pk"]: row
-            for row in get_user_model().objects.filter(
-                pk__in=[m.user_id for m in trainees]
-            ).values("pk").annotate(n=Count("entries", filter=published), last=Max("entries__created_at", filter=published))
+            for row in get_user_model()
+            .objects.filter(pk__in=[m.user_id for m in trainees])
+            .values("pk")
+            .annotate(n=Count("entries", filter=published), last=Max("entries__created_at", filter=published))
         }
         for m in trainees:
             m.figures = figures.get(m.user_id)

@@ -20,61 +20,95 @@ class EntryForm(forms.Form):
     half-written thought can always be kept."""
 
     title = forms.CharField(
-        max_length=TITLE_MAX, required=False,
-        error_messages={"max_length": "Please keep the title to %(limit_value)d characters or fewer "
-                                      "(it has %(show_value)d)."},
+        max_length=TITLE_MAX,
+        required=False,
+        error_messages={
+            "max_length": "Please keep the title to %(limit_value)d characters or fewer (it has %(show_value)d)."
+        },
     )
     kind = forms.ChoiceField(
-        choices=Kind.choices, initial=Kind.GENERAL, label="What is this entry about?",
+        choices=Kind.choices,
+        initial=Kind.GENERAL,
+        label="What is this entry about?",
         error_messages={"invalid_choice": "Please choose one of the listed kinds of entry."},
     )
     template = forms.ChoiceField(
-        choices=TEMPLATE_CHOICES, initial=FREE, label="Reflective template",
+        choices=TEMPLATE_CHOICES,
+        initial=FREE,
+        label="Reflective template",
         error_messages={"invalid_choice": "Please choose one of the listed templates."},
     )
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 14}), required=False, label="Your reflection",
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        label="Your reflection",
         help_text="Markdown works: **bold**, *italic*, lists with -, headings with #.",
     )
     session_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Session date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="Session date",
         error_messages={"invalid": "Please enter the date as YYYY-MM-DD."},
     )
     client_code = forms.CharField(
-        required=False, max_length=20, label="Client code",
+        required=False,
+        max_length=20,
+        label="Client code",
         help_text="A pseudonym such as “Client A”, never the client's name or anything that could identify them.",
     )
     session_number = forms.IntegerField(
-        required=False, min_value=1, max_value=999, label="Session number",
+        required=False,
+        min_value=1,
+        max_value=999,
+        label="Session number",
         error_messages={"min_value": "Session numbers start at 1.", "invalid": "Please enter a whole number."},
     )
     state_before = forms.ChoiceField(
-        choices=[("", "—")] + ArousalState.choices, required=False, label="Before: where were you?",
+        choices=[("", "—")] + ArousalState.choices,
+        required=False,
+        label="Before: where were you?",
         error_messages={"invalid_choice": "Please choose one of the listed states."},
     )
     intensity_before = forms.TypedChoiceField(
-        choices=INTENSITY_CHOICES, coerce=int, empty_value=None, required=False, label="Intensity before (0–10)",
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Intensity before (0–10)",
         error_messages={"invalid_choice": "Intensity is a number from 0 to 10."},
     )
     state_after = forms.ChoiceField(
-        choices=[("", "—")] + ArousalState.choices, required=False, label="After: where are you now?",
+        choices=[("", "—")] + ArousalState.choices,
+        required=False,
+        label="After: where are you now?",
         error_messages={"invalid_choice": "Please choose one of the listed states."},
     )
     intensity_after = forms.TypedChoiceField(
-        choices=INTENSITY_CHOICES, coerce=int, empty_value=None, required=False, label="Intensity after (0–10)",
+        choices=INTENSITY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Intensity after (0–10)",
         error_messages={"invalid_choice": "Intensity is a number from 0 to 10."},
     )
     body_note = forms.CharField(
-        required=False, max_length=500, label="What did you notice in your body?",
+        required=False,
+        max_length=500,
+        label="What did you notice in your body?",
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="A few words is plenty: tight chest, warm hands, heavy legs, settled breathing.",
     )
     tags = forms.CharField(
-        required=False, max_length=400, label="Tags",
+        required=False,
+        max_length=400,
+        label="Tags",
         help_text="Separate tags with commas, for example: rupture, supervision, anxiety.",
     )
     visibility = forms.ChoiceField(
-        choices=Visibility.choices, initial=Visibility.PRIVATE, widget=forms.RadioSelect, label="Who can read this?",
+        choices=Visibility.choices,
+        initial=Visibility.PRIVATE,
+        widget=forms.RadioSelect,
+        label="Who can read this?",
         error_messages={"invalid_choice": "Please choose either private or shared with your tutors."},
     )
 
@@ -84,15 +118,20 @@ class EntryForm(forms.Form):
         cohorts = list(cohorts or [])
         self.fields["cohort"] = forms.ModelChoiceField(
             queryset=Cohort.objects.filter(pk__in=[c.pk for c in cohorts]),
-            initial=cohorts[0].pk if cohorts else None, label="Cohort",
+            initial=cohorts[0].pk if cohorts else None,
+            label="Cohort",
             widget=forms.Select if len(cohorts) > 1 else forms.HiddenInput,
-            error_messages={"invalid_choice": "Please choose one of your cohorts.",
-                            "required": "You need to be a trainee in a cohort to keep a journal here."},
+            error_messages={
+                "invalid_choice": "Please choose one of your cohorts.",
+                "required": "You need to be a trainee in a cohort to keep a journal here.",
+            },
         )
         for template, stages in STAGES.items():
             for stage in stages:
                 self.fields[section_field_name(template, stage.key)] = forms.CharField(
-                    required=False, label=stage.label, help_text=stage.question,
+                    required=False,
+                    label=stage.label,
+                    help_text=stage.question,
                     widget=forms.Textarea(attrs={"rows": 4, "data-template": template}),
                 )
 
@@ -155,12 +194,20 @@ class EntryForm(forms.Form):
     @staticmethod
     def initial_from_entry(entry: JournalEntry) -> dict:
         initial = {
-            "title": entry.title, "kind": entry.kind, "template": entry.template, "body": entry.body,
-            "session_date": entry.session_date, "client_code": entry.client_code,
-            "session_number": entry.session_number, "state_before": entry.state_before,
-            "state_after": entry.state_after, "intensity_before": entry.intensity_before,
-            "intensity_after": entry.intensity_after, "body_note": entry.body_note,
-            "visibility": entry.visibility, "cohort": entry.cohort_id,
+            "title": entry.title,
+            "kind": entry.kind,
+            "template": entry.template,
+            "body": entry.body,
+            "session_date": entry.session_date,
+            "client_code": entry.client_code,
+            "session_number": entry.session_number,
+            "state_before": entry.state_before,
+            "state_after": entry.state_after,
+            "intensity_before": entry.intensity_before,
+            "intensity_after": entry.intensity_after,
+            "body_note": entry.body_note,
+            "visibility": entry.visibility,
+            "cohort": entry.cohort_id,
             "tags": ", ".join(t.name for t in entry.tags.all()),
         }
         for key, text in (entry.sections or {}).items():

@@ -14,8 +14,16 @@ from reflect.journal.reflective import FREE, compose_body
 
 TEXT_FIELDS = ("title", "body", "template", "sections")
 DETAIL_FIELDS = (
-    "kind", "session_date", "client_code", "session_number", "state_before", "state_after",
-    "intensity_before", "intensity_after", "body_note", "visibility",
+    "kind",
+    "session_date",
+    "client_code",
+    "session_number",
+    "state_before",
+    "state_after",
+    "intensity_before",
+    "intensity_after",
+    "body_note",
+    "visibility",
 )
 
 
@@ -42,14 +50,23 @@ def _keep_revision(entry: JournalEntry) -> None:
     previous = JournalEntry.objects.only(*TEXT_FIELDS).get(pk=entry.pk)
     if any(getattr(previous, f) != getattr(entry, f) for f in TEXT_FIELDS):
         EntryRevision.objects.create(
-            entry=entry, title=previous.title, body=previous.body,
-            template=previous.template, sections=previous.sections,
+            entry=entry,
+            title=previous.title,
+            body=previous.body,
+            template=previous.template,
+            sections=previous.sections,
         )
 
 
 @transaction.atomic
-def entry_publish(*, author: User, cohort: Cohort, data: dict[str, Any], entry: JournalEntry | None = None,
-                  tags: list[str] | None = None) -> JournalEntry:
+def entry_publish(
+    *,
+    author: User,
+    cohort: Cohort,
+    data: dict[str, Any],
+    entry: JournalEntry | None = None,
+    tags: list[str] | None = None,
+) -> JournalEntry:
     """Publish new or changed text. Republishing keeps the previous text as a revision."""
     now = timezone.now()
     entry = entry or JournalEntry(author=author, cohort=cohort)
@@ -67,9 +84,16 @@ def entry_publish(*, author: User, cohort: Cohort, data: dict[str, Any], entry: 
 
 
 @transaction.atomic
-def entry_save_draft(*, author: User, cohort: Cohort, data: dict[str, Any], raw: dict[str, Any],
-                     entry: JournalEntry | None = None, tags: list[str] | None = None,
-                     autosave: bool = False) -> JournalEntry:
+def entry_save_draft(
+    *,
+    author: User,
+    cohort: Cohort,
+    data: dict[str, Any],
+    raw: dict[str, Any],
+    entry: JournalEntry | None = None,
+    tags: list[str] | None = None,
+    autosave: bool = False,
+) -> JournalEntry:
     """Save work in progress. A draft is updated in place; a published entry keeps
     its published text and holds the new text aside until it is republished."""
     now = timezone.now()

@@ -15,8 +15,8 @@ def weekly_streak(*, author, today: datetime.date | None = None) -> int:
     """Consecutive weeks (Monday to Sunday) with at least one published entry,
     counting back from this week; a week not yet written in doesn't break it."""
     today = today or timezone.localdate()
-    created = JournalEntry.objects.alive().filter(author=author, status=Status.PUBLISHED).values_list(
-        "created_at", flat=True
+    created = (
+        JournalEntry.objects.alive().filter(author=author, status=Status.PUBLISHED).values_list("created_at", flat=True)
     )
     weeks = {week_start(timezone.localtime(dt).date()) for dt in created}
     current = week_start(today)

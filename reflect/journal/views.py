@@ -109,13 +109,15 @@ def entry_autosave(request: HttpRequest) -> JsonResponse:
         errors = {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()}
         return JsonResponse({"saved": False, "errors": errors}, status=400)
     saved_at = timezone.localtime(saved.autosaved_at)
-    return JsonResponse({
-        "saved": True,
-        "id": saved.pk,
-        "saved_at": saved_at.isoformat(),
-        "saved_label": f"Saved at {date_filter(saved_at, 'H:i')}",
-        "edit_url": f"/journal/{saved.pk}/edit/",
-    })
+    return JsonResponse(
+        {
+            "saved": True,
+            "id": saved.pk,
+            "saved_at": saved_at.isoformat(),
+            "saved_label": f"Saved at {date_filter(saved_at, 'H:i')}",
+            "edit_url": f"/journal/{saved.pk}/edit/",
+        }
+    )
 
 
 @require_POST
@@ -199,10 +201,13 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _get_editable(request, pk)
     if request.method == "POST":
         services.entry_delete(entry=entry)
-        messages.success(request, f"“{entry.display_title}” moved to Trash. "
-                         f"You can restore it for {settings.TRASH_RETENTION_DAYS} days.")
+        messages.success(
+            request,
+            f"“{entry.display_title}” moved to Trash. You can restore it for {settings.TRASH_RETENTION_DAYS} days.",
+        )
         return redirect("reflect:entry-list")
-    return render(request, "reflect/entry_confirm_delete.html", {"entry": entry})
+    context = {"entry": entry, "retention_days": settings.TRASH_RETENTION_DAYS}
+    return render(request, "reflect/entry_confirm_delete.html", context)
 
 
 @require_GET
@@ -225,7 +230,7 @@ def revision_restore(request: HttpRequest, pk: int, revision_pk: int) -> HttpRes
 def trash(request: HttpRequest) -> HttpResponse:
     entries = JournalEntry.objects.in_trash_of(request.user).order_by("-deleted_at")
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "reflect/trash.html", {"page": page})
+    return render(request, "reflect/trash.html", {"page": page, "retention_days": settings.TRASH_RETENTION_DAYS})
 
 
 @require_POST

@@ -1,6 +1,6 @@
 """Writing entries: publishing, drafts, autosave and bad input."""
 
-import datetime
+import zoneinfo
 
 import pytest
 from django.utils import timezone
@@ -43,10 +43,17 @@ def test_save_draft_keeps_a_draft_and_returns_to_the_editor(trainee, cohort, cli
 
 def test_gibbs_entry_stores_sections_and_shows_them_as_headings(trainee, cohort, client_for):
     client = client_for(trainee)
-    client.post("/journal/new/", form_data(
-        cohort, template="gibbs", body="", gibbs_description="Client A arrived late.",
-        gibbs_feelings="My jaw tightened.", gibbs_action_plan="Name the lateness gently.",
-    ))
+    client.post(
+        "/journal/new/",
+        form_data(
+            cohort,
+            template="gibbs",
+            body="",
+            gibbs_description="Client A arrived late.",
+            gibbs_feelings="My jaw tightened.",
+            gibbs_action_plan="Name the lateness gently.",
+        ),
+    )
     entry = JournalEntry.objects.get()
     assert entry.sections["feelings"] == "My jaw tightened."
     assert "### Feelings" in entry.body
@@ -162,7 +169,7 @@ def test_autosave_cannot_write_into_someone_elses_entry(trainee, trainee2, cohor
 
 
 def test_session_date_today_in_the_trainees_own_time_zone_is_accepted(trainee, cohort, client_for):
-    today = timezone.localdate(timezone=datetime.timezone.utc)
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo("Europe/London"))
     response = client_for(trainee).post("/journal/new/", form_data(cohort, session_date=today.isoformat()))
     assert response.status_code == 302
 

@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def republish(entry, **changes):
-    return services.entry_publish(
-        author=entry.author, cohort=entry.cohort, entry=entry, data=entry_data(**changes)
-    )
+    return services.entry_publish(author=entry.author, cohort=entry.cohort, entry=entry, data=entry_data(**changes))
 
 
 def test_republishing_keeps_the_previous_text_as_a_revision(trainee, cohort, make_entry):

@@ -19,7 +19,11 @@ COHORT_QUERIES_TUTOR = 9
 def fill_journal(author, cohort, count: int) -> JournalEntry:
     JournalEntry.objects.bulk_create(
         JournalEntry(
-            author=author, cohort=cohort, title=f"Entry {n}", body="Some words " * 20, status=Status.PUBLISHED,
+            author=author,
+            cohort=cohort,
+            title=f"Entry {n}",
+            body="Some words " * 20,
+            status=Status.PUBLISHED,
             visibility=Visibility.SHARED if n % 2 else Visibility.PRIVATE,
         )
         for n in range(count)
@@ -34,7 +38,9 @@ def fill_journal(author, cohort, count: int) -> JournalEntry:
     entry = JournalEntry.objects.filter(author=author, visibility=Visibility.SHARED).first()
     for n in range(min(count, 30)):
         services.entry_publish(
-            author=author, cohort=cohort, entry=entry,
+            author=author,
+            cohort=cohort,
+            entry=entry,
             data={"title": entry.title, "body": f"version {n}", "template": "free", "visibility": "shared"},
         )
     return entry
