@@ -46,7 +46,7 @@ class EntryForm(forms.Form):
     )
     session_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         label="Session date",
         error_messages={"invalid": "Please enter the date as YYYY-MM-DD."},
     )
@@ -54,7 +54,7 @@ class EntryForm(forms.Form):
         required=False,
         max_length=20,
         label="Client code",
-        help_text="A pseudonym such as “Client A”, never the client's name or anything that could identify them.",
+        help_text="A pseudonym you will recognise, such as “Client A”.",
     )
     session_number = forms.IntegerField(
         required=False,

@@ -1,5 +1,6 @@
 """Writing entries: publishing, drafts, autosave and bad input."""
 
+import datetime
 import zoneinfo
 
 import pytest
@@ -187,3 +188,9 @@ def test_new_entry_from_a_prompt_quotes_it(trainee, client_for):
 def test_a_tutor_without_a_trainee_membership_is_told_they_cannot_journal(tutor, client_for):
     page = client_for(tutor).get("/journal/new/").content.decode()
     assert "You need to be a trainee in a cohort" in page
+
+
+def test_editor_shows_the_saved_session_date_so_resaving_keeps_it(trainee, cohort, client_for, make_entry):
+    entry = make_entry(trainee, cohort, session_date=datetime.date(2026, 3, 9))
+    page = client_for(trainee).get(f"/journal/{entry.pk}/edit/").content.decode()
+    assert 'value="2026-03-09"' in page
