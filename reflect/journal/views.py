@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -115,7 +116,7 @@ def entry_autosave(request: HttpRequest) -> JsonResponse:
             "id": saved.pk,
             "saved_at": saved_at.isoformat(),
             "saved_label": f"Saved at {date_filter(saved_at, 'H:i')}",
-            "edit_url": f"/journal/{saved.pk}/edit/",
+            "edit_url": reverse("reflect:entry-edit", kwargs={"pk": saved.pk}),
         }
     )
 
