@@ -1,17 +1,38 @@
 """Django finds the app's models here; they live in one module per capability."""
 
+from reflect.assessment.models import (
+    Assessment,
+    Checkpoint,
+    Criterion,
+    Level,
+    Rubric,
+    Score,
+    Submission,
+    SubmittedEntry,
+)
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.feedback.models import Comment, Notification
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Tag
 from reflect.prompts.models import Prompt
 
 __all__ = [
     "AccessEvent",
+    "Assessment",
+    "Checkpoint",
     "Cohort",
+    "Comment",
+    "Criterion",
     "EntryRevision",
     "JournalEntry",
+    "Level",
     "Membership",
+    "Notification",
     "Programme",
     "Prompt",
     "Role",
+    "Rubric",
+    "Score",
+    "Submission",
+    "SubmittedEntry",
     "Tag",
 ]

@@ -1,7 +1,10 @@
 from django.urls import path
 
 from reflect import views
+from reflect.assessment import rubric_urls
+from reflect.assessment import urls as assessment_urls
 from reflect.cohorts import views as cohort_views
+from reflect.feedback import urls as feedback_urls
 from reflect.journal import views as journal_views
 
 app_name = "reflect"
@@ -26,3 +29,5 @@ urlpatterns = [
     ),
     path("cohorts/<int:pk>/", cohort_views.cohort_detail, name="cohort-detail"),
 ]
+
+urlpatterns += feedback_urls.urlpatterns + rubric_urls.urlpatterns + assessment_urls.urlpatterns

@@ -7,13 +7,13 @@ from reflect.journal.models import AccessEvent, JournalEntry, Status, Visibility
 
 pytestmark = pytest.mark.django_db
 
-# Each count includes the session and the user; the dashboard includes two for
+# Each count includes the session, the user and the unread-notification count; the dashboard includes two for
 # the week's prompt (count, then the one prompt).
-LIST_QUERIES = 6
-DETAIL_QUERIES_AUTHOR = 6
-DETAIL_QUERIES_TUTOR = 5
-DASHBOARD_QUERIES = 7
-COHORT_QUERIES_TUTOR = 9
+LIST_QUERIES = 7
+DETAIL_QUERIES_AUTHOR = 7
+DETAIL_QUERIES_TUTOR = 6
+DASHBOARD_QUERIES = 8
+COHORT_QUERIES_TUTOR = 10
 
 
 def fill_journal(author, cohort, count: int) -> JournalEntry:

@@ -1,0 +1,3 @@
+"""Rubric builder URLs; included in reflect/urls.py under the `reflect` namespace."""
+
+urlpatterns: list = []

@@ -1,0 +1,317 @@
+"""Writes for checkpoints, submissions and assessments. Every refused action
+raises AssessmentError with a plain message and changes nothing."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from reflect.assessment.errors import AssessmentError
+from reflect.assessment.models import (
+    Assessment,
+    Checkpoint,
+    Level,
+    MarkingRole,
+    Outcome,
+    Rubric,
+    Score,
+    Submission,
+    SubmissionStatus,
+    SubmittedEntry,
+)
+from reflect.cohorts.models import Membership, Role
+from reflect.feedback.models import NotificationKind
+from reflect.feedback.notify import notify
+from reflect.journal.models import JournalEntry, Status, Visibility
+
+
+def is_tutor(user: User, cohort_id: int) -> bool:
+    return Membership.objects.filter(user=user, cohort_id=cohort_id, role=Role.TUTOR).exists()
+
+
+def rubric_lock(*, rubric: Rubric) -> None:
+    """Once any assessment uses a rubric version it never changes again."""
+    Rubric.objects.filter(pk=rubric.pk, locked_at__isnull=True).update(locked_at=timezone.now())
+
+
+# --- Submissions ----------------------------------------------------------
+
+
+def latest_submission(*, checkpoint: Checkpoint, trainee: User) -> Submission | None:
+    return Submission.objects.filter(checkpoint=checkpoint, trainee=trainee).order_by("-attempt").first()
+
+
+def released_outcome(submission: Submission) -> str | None:
+    released = submission.assessments.filter(released_at__isnull=False).order_by("-released_at").first()
+    return released.outcome if released else None
+
+
+@transaction.atomic
+def submission_start(*, checkpoint: Checkpoint, trainee: User) -> Submission:
+    """Open a submission to prepare. A new attempt is allowed only after a released Refer."""
+    if not Membership.objects.filter(user=trainee, cohort=checkpoint.cohort, role=Role.TRAINEE).exists():
+        raise AssessmentError("Only trainees of this cohort can submit to this checkpoint.")
+    latest = latest_submission(checkpoint=checkpoint, trainee=trainee)
+    if latest is not None:
+        if latest.status == SubmissionStatus.DRAFT:
+            return latest
+        if latest.status == SubmissionStatus.WITHDRAWN:
+            Submission.objects.filter(pk=latest.pk).update(status=SubmissionStatus.DRAFT, withdrawn_at=None)
+            latest.refresh_from_db()
+            return latest
+        if released_outcome(latest) != Outcome.REFER:
+            raise AssessmentError("You have already submitted to this checkpoint.")
+    attempt = (latest.attempt + 1) if latest else 1
+    try:
+        with transaction.atomic():
+            return Submission.objects.create(checkpoint=checkpoint, trainee=trainee, attempt=attempt)
+    except IntegrityError:
+        return Submission.objects.get(checkpoint=checkpoint, trainee=trainee, attempt=attempt)
+
+
+def eligible_entries(*, submission: Submission):
+    """Published entries of the trainee in the checkpoint's cohort."""
+    return JournalEntry.objects.editable_by(submission.trainee).filter(
+        cohort=submission.checkpoint.cohort, status=Status.PUBLISHED
+    )
+
+
+@transaction.atomic
+def submission_update(*, submission: Submission, entry_ids: list[int], summary: str) -> Submission:
+    if submission.status != SubmissionStatus.DRAFT:
+        raise AssessmentError("This submission has been submitted and can no longer be changed.")
+    entries = list(eligible_entries(submission=submission).filter(pk__in=entry_ids))
+    if len(entries) != len(set(entry_ids)):
+        raise AssessmentError("Some of the chosen entries can't be included; only your published entries can.")
+    submission.summary = summary
+    submission.save(update_fields=["summary"])
+    submission.entries.set(entries)
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission) -> Submission:
+    """Submit once: chosen entries become shared and their text is snapshotted."""
+    entries = list(submission.entries.order_by("created_at"))
+    if not entries:
+        raise AssessmentError("Please choose at least one published entry before submitting.")
+    if not submission.summary.strip():
+        raise AssessmentError("Please write a summary reflection before submitting.")
+    now = timezone.now()
+    is_late = now > submission.checkpoint.due_at
+    claimed = Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.DRAFT).update(
+        status=SubmissionStatus.SUBMITTED, submitted_at=now, is_late=is_late
+    )
+    if not claimed:
+        raise AssessmentError("This submission has already been submitted.")
+    JournalEntry.objects.filter(pk__in=[e.pk for e in entries]).update(visibility=Visibility.SHARED)
+    SubmittedEntry.objects.bulk_create(
+        SubmittedEntry(
+            submission=submission,
+            entry=e,
+            position=n,
+            title=e.title,
+            body=e.body,
+            kind=e.kind,
+            created_at=e.created_at,
+        )
+        for n, e in enumerate(entries)
+    )
+    submission.refresh_from_db()
+    return submission
+
+
+@transaction.atomic
+def submission_withdraw(*, submission: Submission) -> Submission:
+    """Withdraw is possible only until a tutor starts assessing."""
+    if submission.assessments.exists():
+        raise AssessmentError("Assessment has started, so this submission can no longer be withdrawn.")
+    claimed = Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.SUBMITTED).update(
+        status=SubmissionStatus.WITHDRAWN, withdrawn_at=timezone.now()
+    )
+    if not claimed:
+        raise AssessmentError("Only a submitted submission can be withdrawn.")
+    submission.snapshots.all().delete()
+    submission.refresh_from_db()
+    return submission
+
+
+# --- Assessment ----------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_start(*, submission: Submission, assessor: User) -> Assessment:
+    """First marking, or blind second marking by a different tutor. Returns the
+    tutor's existing marking if they have one."""
+    submission = Submission.objects.select_for_update().select_related("checkpoint").get(pk=submission.pk)
+    if not is_tutor(assessor, submission.checkpoint.cohort_id):
+        raise AssessmentError("Only tutors of this cohort can assess this submission.")
+    existing = submission.assessments.filter(assessor=assessor).exclude(role=MarkingRole.AGREED).first()
+    if existing is not None:
+        return existing
+    if submission.status != SubmissionStatus.SUBMITTED:
+        raise AssessmentError("This submission isn't submitted (it may have been withdrawn), so it can't be assessed.")
+    roles = set(submission.assessments.values_list("role", flat=True))
+    if MarkingRole.FIRST not in roles:
+        role = MarkingRole.FIRST
+    elif MarkingRole.SECOND not in roles:
+        if submission.assessments.filter(released_at__isnull=False).exists():
+            raise AssessmentError("Feedback has already been released for this submission.")
+        role = MarkingRole.SECOND
+    else:
+        raise AssessmentError("This submission already has a first and a second marking.")
+    rubric = submission.checkpoint.rubric
+    rubric_lock(rubric=rubric)
+    return Assessment.objects.create(submission=submission, assessor=assessor, rubric=rubric, role=role)
+
+
+def _check_editable(assessment: Assessment) -> None:
+    if assessment.is_released:
+        raise AssessmentError("This feedback has been released and can no longer be changed.")
+    if assessment.submission.status != SubmissionStatus.SUBMITTED:
+        raise AssessmentError("This submission has been withdrawn, so it can't be assessed.")
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    assessment: Assessment,
+    by: User,
+    levels: dict[int, int],
+    comments: dict[int, str],
+    overall_feedback: str,
+    outcome: str,
+    complete: bool = False,
+) -> Assessment:
+    """Save the grid. `levels` maps criterion id → level id. Completing needs a
+    level for every criterion and an outcome."""
+    if assessment.assessor_id != by.pk:
+        raise AssessmentError("Only the tutor who made this marking can change it.")
+    _check_editable(assessment)
+    criteria = {c.pk: c for c in assessment.rubric.criteria.all()}
+    unknown = set(levels) - set(criteria)
+    if unknown:
+        raise AssessmentError("One of the marks is for a criterion that isn't in this rubric. Nothing was saved.")
+    valid = dict(
+        Level.objects.filter(pk__in=levels.values(), criterion_id__in=criteria).values_list("pk", "criterion_id")
+    )
+    for criterion_id, level_id in levels.items():
+        if valid.get(level_id) != criterion_id:
+            raise AssessmentError(
+                f"The level chosen for “{criteria[criterion_id].title}” doesn't belong to that criterion. "
+                "Nothing was saved."
+            )
+    if outcome and outcome not in Outcome.values:
+        raise AssessmentError("Please choose Pass, Refer or Fail as the outcome.")
+    if complete:
+        missing = [c.title for pk, c in criteria.items() if pk not in levels]
+        if missing:
+            raise AssessmentError(
+                f"Please choose a level for every criterion before completing (missing: {', '.join(missing)})."
+            )
+        if not outcome:
+            raise AssessmentError("Please choose an outcome before completing.")
+    assessment.scores.exclude(criterion_id__in=levels).delete()
+    for criterion_id, level_id in levels.items():
+        Score.objects.update_or_create(
+            assessment=assessment,
+            criterion_id=criterion_id,
+            defaults={"level_id": level_id, "comment": comments.get(criterion_id, "")},
+        )
+    assessment.overall_feedback = overall_feedback
+    assessment.outcome = outcome
+    if complete and assessment.completed_at is None:
+        assessment.completed_at = timezone.now()
+    assessment.save()
+    return assessment
+
+
+def total_points(assessment: Assessment) -> int:
+    return sum(score.level.points for score in assessment.scores.select_related("level"))
+
+
+def agreement(*, first: Assessment, second: Assessment) -> list[dict]:
+    """Per criterion: both levels and whether the markers agree."""
+    a = {s.criterion_id: s for s in first.scores.select_related("level")}
+    b = {s.criterion_id: s for s in second.scores.select_related("level")}
+    rows = []
+    for criterion in first.rubric.criteria.all():
+        sa, sb = a.get(criterion.pk), b.get(criterion.pk)
+        rows.append(
+            {
+                "criterion": criterion,
+                "first": sa,
+                "second": sb,
+                "agree": bool(sa and sb and sa.level_id == sb.level_id),
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def moderation_start(*, submission: Submission, moderator: User) -> Assessment:
+    """The agreed marking, prefilled where first and second markers agree."""
+    if not is_tutor(moderator, submission.checkpoint.cohort_id):
+        raise AssessmentError("Only tutors of this cohort can moderate.")
+    markings = {a.role: a for a in submission.assessments.all()}
+    if MarkingRole.AGREED in markings:
+        return markings[MarkingRole.AGREED]
+    first, second = markings.get(MarkingRole.FIRST), markings.get(MarkingRole.SECOND)
+    if not (first and second and first.is_complete and second.is_complete):
+        raise AssessmentError("Moderation opens once both the first and the second marking are complete.")
+    agreed = Assessment.objects.create(
+        submission=submission,
+        assessor=moderator,
+        rubric=first.rubric,
+        role=MarkingRole.AGREED,
+        outcome=first.outcome if first.outcome == second.outcome else "",
+    )
+    Score.objects.bulk_create(
+        Score(assessment=agreed, criterion=row["criterion"], level=row["first"].level)
+        for row in agreement(first=first, second=second)
+        if row["agree"]
+    )
+    return agreed
+
+
+@transaction.atomic
+def assessment_release(*, assessment: Assessment, by: User) -> Assessment:
+    """Make feedback visible to the trainee, once. With second marking, only the
+    moderated (agreed) marking can be released."""
+    if assessment.assessor_id != by.pk:
+        raise AssessmentError("Only the tutor who made this marking can release it.")
+    _check_editable(assessment)
+    if not assessment.is_complete:
+        raise AssessmentError("Please complete the marking (every criterion and an outcome) before releasing it.")
+    roles = set(assessment.submission.assessments.values_list("role", flat=True))
+    if MarkingRole.SECOND in roles and assessment.role != MarkingRole.AGREED:
+        raise AssessmentError("This submission was second-marked: release the moderated, agreed marking instead.")
+    claimed = Assessment.objects.filter(pk=assessment.pk, released_at__isnull=True).update(released_at=timezone.now())
+    if not claimed:
+        raise AssessmentError("This feedback has already been released.")
+    assessment.refresh_from_db()
+    submission = assessment.submission
+    notify(
+        user=submission.trainee,
+        kind=NotificationKind.FEEDBACK_RELEASED,
+        actor=by,
+        summary=f"Feedback on “{submission.checkpoint.title}” has been released: {assessment.get_outcome_display()}.",
+        url=reverse("reflect:submission-feedback", kwargs={"pk": submission.pk}),
+    )
+    return assessment
+
+
+def assessment_acknowledge(*, assessment: Assessment, trainee: User, reply: str) -> Assessment:
+    if assessment.submission.trainee_id != trainee.pk or not assessment.is_released:
+        raise AssessmentError("This feedback isn't available to you.")
+    Assessment.objects.filter(pk=assessment.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
+    if reply.strip():
+        Assessment.objects.filter(pk=assessment.pk).update(trainee_reply=reply.strip())
+    assessment.refresh_from_db()
+    return assessment
+
+
+def next_attempt_number(*, checkpoint: Checkpoint, trainee: User) -> int:
+    top = Submission.objects.filter(checkpoint=checkpoint, trainee=trainee).aggregate(m=Max("attempt"))["m"]
+    return (top or 0) + 1
