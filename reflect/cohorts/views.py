@@ -1,20 +1,20 @@
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from reflect.cohorts import dashboard
 from reflect.cohorts.models import Cohort, Membership, Role
-from reflect.journal.models import JournalEntry, Status
+from reflect.journal.models import JournalEntry
 
 PAGE_SIZE = 20
 
 
 @require_GET
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A tutor's view of their cohort: trainees and the entries shared with them.
-    A course admin sees the same page with counts and dates only."""
+    """A tutor's cohort dashboard: weekly writing counts, what is new for them to
+    read, and submissions waiting. A course admin sees counts and dates only."""
     cohort = get_object_or_404(Cohort.objects.staffed_by(request.user).select_related("programme"), pk=pk)
     my_roles = set(Membership.objects.filter(user=request.user, cohort=cohort).values_list("role", flat=True))
     trainees = list(
@@ -22,28 +22,40 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("user")
         .order_by("user__display_name")
     )
-    context = {"cohort": cohort, "is_tutor": Role.TUTOR in my_roles, "is_admin": Role.COURSE_ADMIN in my_roles}
+    trainee_ids = [m.user_id for m in trainees]
+    weeks = dashboard.week_starts(cohort)
+    counts = dashboard.weekly_counts(cohort, trainee_ids, weeks)
+    for m in trainees:
+        m.weekly = counts.get(m.user_id, [])
+    context = {
+        "cohort": cohort,
+        "is_tutor": Role.TUTOR in my_roles,
+        "is_admin": Role.COURSE_ADMIN in my_roles,
+        "weeks": weeks,
+        "trainees": trainees,
+    }
     if context["is_tutor"]:
-        shared = JournalEntry.objects.visible_to(request.user).filter(cohort=cohort).exclude(author=request.user)
-        per_author = {
-            row["author_id"]: row
-            for row in shared.values("author_id").annotate(n=Count("id"), last=Max("published_at"))
-        }
-        for m in trainees:
-            m.shared = per_author.get(m.user_id)
-        context["page"] = Paginator(
-            shared.select_related("author").prefetch_related("tags").order_by("-published_at", "-id"), PAGE_SIZE
-        ).get_page(request.GET.get("page"))
+        context.update(_tutor_context(request, cohort, trainees))
     if context["is_admin"]:
-        published = Q(entries__status=Status.PUBLISHED, entries__deleted_at__isnull=True, entries__cohort=cohort)
-        figures = {
-            row["pk"]: row
-            for row in get_user_model()
-            .objects.filter(pk__in=[m.user_id for m in trainees])
-            .values("pk")
-            .annotate(n=Count("entries", filter=published), last=Max("entries__created_at", filter=published))
-        }
+        figures = dashboard.admin_figures(cohort, trainee_ids)
         for m in trainees:
             m.figures = figures.get(m.user_id)
-    context["trainees"] = trainees
     return render(request, "reflect/cohort_detail.html", context)
+
+
+def _tutor_context(request: HttpRequest, cohort: Cohort, trainees: list) -> dict:
+    shared = JournalEntry.objects.visible_to(request.user).filter(cohort=cohort).exclude(author=request.user)
+    per_author = {
+        row["author_id"]: row for row in shared.values("author_id").annotate(n=Count("id"), last=Max("published_at"))
+    }
+    for m in trainees:
+        m.shared = per_author.get(m.user_id)
+    unread = dashboard.unread_shared(cohort, request.user)
+    return {
+        "unread": unread[:10],
+        "unread_count": unread.count(),
+        "awaiting": dashboard.awaiting_assessment(cohort, request.user)[:20],
+        "page": Paginator(shared.select_related("author").order_by("-published_at", "-id"), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        ),
+    }

@@ -13,7 +13,7 @@ LIST_QUERIES = 7
 DETAIL_QUERIES_AUTHOR = 7
 DETAIL_QUERIES_TUTOR = 6
 DASHBOARD_QUERIES = 8
-COHORT_QUERIES_TUTOR = 10
+COHORT_QUERIES_TUTOR = 13
 
 
 def fill_journal(author, cohort, count: int) -> JournalEntry:
