@@ -111,7 +111,9 @@ class JournalEntry(models.Model):
     body_note = models.CharField(max_length=500, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
     criteria = models.ManyToManyField(
-        "reflect.Criterion", blank=True, related_name="evidence_entries",
+        "reflect.Criterion",
+        blank=True,
+        related_name="evidence_entries",
         help_text="Rubric criteria this entry is evidence for.",
     )
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from reflect.assessment.models import Criterion
 from reflect.cohorts.models import Cohort, Role
 from reflect.journal import services
 from reflect.journal.forms import EntryForm
@@ -24,12 +25,25 @@ def _trainee_cohorts(user) -> list[Cohort]:
     return list(Cohort.objects.filter(memberships__user=user, memberships__role=Role.TRAINEE).distinct())
 
 
+def _evidence_criteria(user):
+    """Criteria of the rubrics used by checkpoints of the trainee's cohorts."""
+    return (
+        Criterion.objects.filter(
+            rubric__checkpoints__cohort__memberships__user=user,
+            rubric__checkpoints__cohort__memberships__role=Role.TRAINEE,
+        )
+        .select_related("rubric")
+        .order_by("rubric__title", "rubric__version", "position")
+        .distinct()
+    )
+
+
 def _get_editable(request: HttpRequest, pk: int) -> JournalEntry:
     return get_object_or_404(JournalEntry.objects.editable_by(request.user).select_related("cohort"), pk=pk)
 
 
-def _raw(post) -> dict[str, str]:
-    return {k: post.get(k) for k in post if k not in FORM_META_KEYS}
+def _raw(post) -> dict:
+    return {k: (post.getlist(k) if k == "criteria" else post.get(k)) for k in post if k not in FORM_META_KEYS}
 
 
 def _editor(request: HttpRequest, form: EntryForm, entry: JournalEntry | None, status: int = 200) -> HttpResponse:
@@ -50,11 +64,18 @@ def _save(request: HttpRequest, entry: JournalEntry | None, *, autosave: bool = 
     cohorts = _trainee_cohorts(request.user)
     if entry is not None and entry.cohort not in cohorts:
         cohorts.append(entry.cohort)
-    form = EntryForm(request.POST, cohorts=cohorts, publishing=publishing)
+    form = EntryForm(request.POST, cohorts=cohorts, criteria=_evidence_criteria(request.user), publishing=publishing)
     if not form.is_valid():
         return None, form
     data = form.cleaned_data
-    kwargs = {"author": request.user, "cohort": data["cohort"], "data": data, "entry": entry, "tags": data["tags"]}
+    kwargs = {
+        "author": request.user,
+        "cohort": data["cohort"],
+        "data": data,
+        "entry": entry,
+        "tags": data["tags"],
+        "criteria": list(data["criteria"]),
+    }
     if publishing:
         return services.entry_publish(**kwargs), form
     return services.entry_save_draft(raw=_raw(request.POST), autosave=autosave, **kwargs), form
@@ -71,7 +92,8 @@ def entry_new(request: HttpRequest) -> HttpResponse:
         initial["body"] = f"> {request.GET['prompt'][:500]}\n\n"
     if request.GET.get("template") in STAGES:
         initial["template"] = request.GET["template"]
-    return _editor(request, EntryForm(initial=initial, cohorts=_trainee_cohorts(request.user)), None)
+    form = EntryForm(initial=initial, cohorts=_trainee_cohorts(request.user), criteria=_evidence_criteria(request.user))
+    return _editor(request, form, None)
 
 
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -88,7 +110,9 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cohorts = _trainee_cohorts(request.user)
     if entry.cohort not in cohorts:
         cohorts.append(entry.cohort)
-    return _editor(request, EntryForm(initial=initial, cohorts=cohorts), entry)
+    return _editor(
+        request, EntryForm(initial=initial, cohorts=cohorts, criteria=_evidence_criteria(request.user)), entry
+    )
 
 
 def _after_save(request: HttpRequest, entry: JournalEntry) -> HttpResponse:
@@ -165,7 +189,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = get_object_or_404(
-        JournalEntry.objects.visible_to(request.user).select_related("cohort", "author").prefetch_related("tags"),
+        JournalEntry.objects.visible_to(request.user)
+        .select_related("cohort", "author")
+        .prefetch_related("tags", Prefetch("criteria", queryset=Criterion.objects.select_related("rubric"))),
         pk=pk,
     )
     is_author = entry.author_id == request.user.pk

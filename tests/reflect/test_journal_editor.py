@@ -194,3 +194,23 @@ def test_editor_shows_the_saved_session_date_so_resaving_keeps_it(trainee, cohor
     entry = make_entry(trainee, cohort, session_date=datetime.date(2026, 3, 9))
     page = client_for(trainee).get(f"/journal/{entry.pk}/edit/").content.decode()
     assert 'value="2026-03-09"' in page
+
+
+def test_entry_can_be_tagged_as_evidence_for_criteria_of_the_cohorts_rubric(trainee, cohort, client_for):
+    from reflect.assessment.models import Checkpoint, Criterion, Rubric
+
+    rubric = Rubric.objects.create(programme=cohort.programme, title="Relational practice")
+    mine = Criterion.objects.create(rubric=rubric, title="Attunement and empathy", position=0)
+    Checkpoint.objects.create(cohort=cohort, rubric=rubric, title="Portfolio 1", due_at=timezone.now())
+    elsewhere = Criterion.objects.create(
+        rubric=Rubric.objects.create(programme=cohort.programme, title="Unused rubric"), title="Not offered"
+    )
+    client = client_for(trainee)
+    assert "Attunement and empathy" in client.get("/journal/new/").content.decode()
+    refused = client.post("/journal/new/", form_data(cohort, criteria=[elsewhere.pk]))
+    assert refused.status_code == 400
+    assert "isn&#x27;t in your cohort&#x27;s rubric" in refused.content.decode()
+    client.post("/journal/new/", form_data(cohort, criteria=[mine.pk]))
+    entry = JournalEntry.objects.get()
+    assert list(entry.criteria.all()) == [mine]
+    assert "Relational practice: Attunement and empathy" in client.get(f"/journal/{entry.pk}/").content.decode()
