@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reflect.assessment.models import Criterion
 from reflect.cohorts.models import Cohort, Role
+from reflect.feedback.services import comment_thread
 from reflect.journal import services
 from reflect.journal.forms import EntryForm
 from reflect.journal.markdown import render_markdown
@@ -201,6 +202,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_author": is_author,
         "html": render_markdown(entry.body),
         "stages": STAGES.get(entry.template, []),
+        "entry_comments": comment_thread(entry_id=entry.pk, user=request.user),
     }
     if is_author:
         context["reads"] = AccessEvent.objects.filter(entry=entry).select_related("user")[:20]

@@ -10,8 +10,8 @@ pytestmark = pytest.mark.django_db
 # Each count includes the session, the user and the unread-notification count; the dashboard includes two for
 # the week's prompt (count, then the one prompt).
 LIST_QUERIES = 7
-DETAIL_QUERIES_AUTHOR = 8
-DETAIL_QUERIES_TUTOR = 7
+DETAIL_QUERIES_AUTHOR = 9
+DETAIL_QUERIES_TUTOR = 8
 DASHBOARD_QUERIES = 8
 COHORT_QUERIES_TUTOR = 13
 

@@ -1,0 +1,206 @@
+"""Comments on shared entries and in-app notifications. Views, tests and the demo all come through here.
+
+Refused actions raise CommentError with a message written for the person who tried them; views show it.
+Who may reach an object at all is decided before: views fetch through `visible_to` querysets (404 otherwise).
+"""
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from reflect.feedback.models import COMMENT_MAX, EDIT_WINDOW, Comment, CommentStatus, Notification, NotificationKind
+from reflect.feedback.notify import notify
+from reflect.journal.models import JournalEntry
+
+EDIT_CLOSED = (
+    f"Comments can be edited for {int(EDIT_WINDOW.total_seconds() // 60)} minutes after posting. "
+    "This one is now fixed, and nothing was changed."
+)
+
+
+class CommentError(Exception):
+    """A refused action, with a message for the person who tried it."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# Reading ---------------------------------------------------------------------------------------------------------
+
+
+def comment_thread(*, entry_id: int, user: User) -> list[Comment]:
+    """The comments on an entry that `user` may read, as top-level comments each carrying
+    `thread_replies` (oldest first) and `user_can_edit`. One query, whatever the number of comments."""
+    now = timezone.now()
+    comments = list(
+        Comment.objects.visible_to(user)
+        .filter(entry_id=entry_id)
+        .select_related("author")
+        .order_by(F("posted_at").asc(nulls_last=True), "created_at", "id")  # drafts last, on every database
+    )
+    by_id = {c.pk: c for c in comments}
+    top = []
+    for c in comments:
+        c.user_can_edit = c.can_edit(user, now=now)
+        c.thread_replies = []
+    for c in comments:
+        if c.parent_id is None:
+            top.append(c)
+        elif c.parent_id in by_id:
+            by_id[c.parent_id].thread_replies.append(c)
+    return top
+
+
+def comment_url(comment: Comment) -> str:
+    return reverse("reflect:entry-detail", kwargs={"pk": comment.entry_id}) + f"#comment-{comment.pk}"
+
+
+# Comments --------------------------------------------------------------------------------------------------------
+
+
+def _check_body(body: str) -> str:
+    body = (body or "").replace("\r\n", "\n").strip()
+    if not body:
+        raise CommentError("Write something before posting: an empty comment can't be saved.")
+    if len(body) > COMMENT_MAX:
+        raise CommentError(f"A comment can be at most {COMMENT_MAX:,} characters; this one has {len(body):,}.")
+    return body
+
+
+def _check_open(entry: JournalEntry, user: User) -> None:
+    """The conversation happens only while the entry is shared, published and readable by the writer."""
+    if not (entry.is_shared and entry.is_published and entry.deleted_at is None):
+        raise CommentError(
+            "This entry isn't shared with tutors at the moment, so nobody else could read a comment on it. "
+            "Share it again to continue the conversation."
+        )
+    if not JournalEntry.objects.visible_to(user).filter(pk=entry.pk).exists():
+        raise CommentError("You can't comment on this entry.")
+
+
+def _announce(comment: Comment) -> None:
+    """Tell the people a newly posted comment concerns: the entry's author for a new comment; the parent
+    comment's author and the entry's author for a reply. Never the writer, never twice.
+    The summary names the entry and the writer only, never the comment's text."""
+    entry, actor = comment.entry, comment.author
+    if comment.parent_id is None:
+        kind, summary, people = (
+            NotificationKind.COMMENT,
+            f"{actor} commented on “{entry.display_title}”.",
+            [entry.author],
+        )
+    else:
+        kind = NotificationKind.REPLY
+        summary = f"{actor} replied in the conversation on “{entry.display_title}”."
+        people = [comment.parent.author, entry.author]
+    seen = set()
+    for person in people:
+        if person.pk in seen:
+            continue
+        seen.add(person.pk)
+        notify(user=person, kind=kind, summary=summary, url=comment_url(comment), actor=actor)
+
+
+@transaction.atomic
+def comment_create(*, entry: JournalEntry, author: User, body: str, draft: bool = False) -> Comment:
+    """A tutor starts a thread on an entry they can read. A draft is seen by its writer only and notifies nobody."""
+    if author.pk == entry.author_id:
+        raise CommentError("Only your tutors can start a comment thread. You can reply to any of their comments.")
+    _check_open(entry, author)
+    body = _check_body(body)
+    now = timezone.now()
+    comment = Comment.objects.create(
+        entry=entry,
+        author=author,
+        body=body,
+        status=CommentStatus.DRAFT if draft else CommentStatus.POSTED,
+        created_at=now,
+        posted_at=None if draft else now,
+    )
+    if not draft:
+        _announce(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_reply(*, parent: Comment, author: User, body: str, draft: bool = False) -> Comment:
+    """Reply to a posted comment. Threads are one level deep: a reply to a reply joins the top-level comment."""
+    top = parent.parent if parent.parent_id else parent
+    if top.is_draft or parent.is_draft:
+        raise CommentError("A draft can't be replied to. Post it first.")
+    _check_open(top.entry, author)
+    body = _check_body(body)
+    now = timezone.now()
+    comment = Comment.objects.create(
+        entry=top.entry,
+        author=author,
+        parent=top,
+        body=body,
+        status=CommentStatus.DRAFT if draft else CommentStatus.POSTED,
+        created_at=now,
+        posted_at=None if draft else now,
+    )
+    if not draft:
+        _announce(comment)
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
+    """The writer may change a draft at any time, and a posted comment for EDIT_WINDOW after posting."""
+    if by.pk != comment.author_id:
+        raise CommentError("Only the person who wrote a comment can edit it.")
+    body = _check_body(body)
+    now = timezone.now()
+    if not comment.can_edit(by, now=now):
+        raise CommentError(EDIT_CLOSED)
+    if body == comment.body:
+        return comment
+    fields = {"body": body}
+    if not comment.is_draft:
+        fields["edited_at"] = now
+    # Conditional, so that a comment posted or fixed in the meantime is not changed by a stale form.
+    still_open = Comment.objects.filter(pk=comment.pk, status=comment.status)
+    if not comment.is_draft:
+        still_open = still_open.filter(posted_at__gte=now - EDIT_WINDOW)
+    if not still_open.update(**fields):
+        raise CommentError("This comment changed while you were editing it. Nothing was saved; please try again.")
+    comment.refresh_from_db()
+    return comment
+
+
+@transaction.atomic
+def comment_post_draft(*, comment: Comment, by: User) -> Comment:
+    """Post a draft: from now on everyone who can read the entry sees it, and the people it concerns are told."""
+    if by.pk != comment.author_id:
+        raise CommentError("Only the person who wrote a draft can post it.")
+    if not comment.is_draft:
+        raise CommentError("This comment has already been posted.")
+    _check_open(comment.entry, by)
+    now = timezone.now()
+    # Conditional update: a double click (or two tabs) posts once and notifies once.
+    posted = Comment.objects.filter(pk=comment.pk, status=CommentStatus.DRAFT).update(
+        status=CommentStatus.POSTED, posted_at=now
+    )
+    if not posted:
+        raise CommentError("This comment has already been posted.")
+    comment.refresh_from_db()
+    _announce(comment)
+    return comment
+
+
+# Notifications ---------------------------------------------------------------------------------------------------
+
+
+def notification_open(*, notification: Notification) -> str:
+    """Mark a notification read (once) and return where it points."""
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return notification.url
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
