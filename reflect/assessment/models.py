@@ -225,7 +225,11 @@ class AssessmentQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         tutor = _tutors_of(OuterRef("submission__checkpoint__cohort")).filter(user=user)
-        mine = Assessment.objects.filter(submission=OuterRef("submission"), assessor=user)
+        # Only a first or second marker is kept blind; a moderator's own agreed
+        # marking must not hide the markings they are moderating.
+        mine = Assessment.objects.filter(submission=OuterRef("submission"), assessor=user).exclude(
+            role=MarkingRole.AGREED
+        )
         mine_complete = mine.filter(completed_at__isnull=False)
         others_readable = Q(completed_at__isnull=False) & (Exists(mine_complete) | ~Exists(mine))
         return self.filter(

@@ -93,7 +93,8 @@ def submission_update(*, submission: Submission, entry_ids: list[int], summary: 
 @transaction.atomic
 def submission_submit(*, submission: Submission) -> Submission:
     """Submit once: chosen entries become shared and their text is snapshotted."""
-    entries = list(submission.entries.order_by("created_at"))
+    # Only entries that are still published and not in Trash are snapshotted.
+    entries = list(eligible_entries(submission=submission).filter(submissions=submission).order_by("created_at"))
     if not entries:
         raise AssessmentError("Please choose at least one published entry before submitting.")
     if not submission.summary.strip():
@@ -125,6 +126,8 @@ def submission_submit(*, submission: Submission) -> Submission:
 @transaction.atomic
 def submission_withdraw(*, submission: Submission) -> Submission:
     """Withdraw is possible only until a tutor starts assessing."""
+    # Lock the row assessment_start locks, so a withdrawal and a first marking can't cross.
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
     if submission.assessments.exists():
         raise AssessmentError("Assessment has started, so this submission can no longer be withdrawn.")
     claimed = Submission.objects.filter(pk=submission.pk, status=SubmissionStatus.SUBMITTED).update(
@@ -204,8 +207,8 @@ def assessment_save(
             )
     if outcome and outcome not in Outcome.values:
         raise AssessmentError("Please choose Pass, Refer or Fail as the outcome.")
+    missing = [c.title for pk, c in criteria.items() if pk not in levels]
     if complete:
-        missing = [c.title for pk, c in criteria.items() if pk not in levels]
         if missing:
             raise AssessmentError(
                 f"Please choose a level for every criterion before completing (missing: {', '.join(missing)})."
@@ -223,6 +226,9 @@ def assessment_save(
     assessment.outcome = outcome
     if complete and assessment.completed_at is None:
         assessment.completed_at = timezone.now()
+    elif missing or not outcome:
+        # A completed marking saved again with gaps is a draft again, so it can't be released incomplete.
+        assessment.completed_at = None
     assessment.save()
     return assessment
 
@@ -254,6 +260,8 @@ def moderation_start(*, submission: Submission, moderator: User) -> Assessment:
     """The agreed marking, prefilled where first and second markers agree."""
     if not is_tutor(moderator, submission.checkpoint.cohort_id):
         raise AssessmentError("Only tutors of this cohort can moderate.")
+    # Serialise moderators of one submission so only one agreed marking is ever created.
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
     markings = {a.role: a for a in submission.assessments.all()}
     if MarkingRole.AGREED in markings:
         return markings[MarkingRole.AGREED]
