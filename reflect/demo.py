@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.demo_assessment import demo_assessment_seed
 from reflect.demo_content import DEMO_ENTRIES, DemoEntry
 from reflect.journal.models import JournalEntry
 from reflect.journal.reflective import FREE
@@ -45,6 +46,7 @@ PEOPLE: list[tuple[str, str, list[tuple[str, str]]]] = [
 ]
 
 COUNT_KEYS = ("programmes", "cohorts", "users", "email_addresses", "memberships", "prompts", "entries")
+# demo_assessment_seed adds: rubrics, checkpoints, submissions, comments.
 
 
 def _entry_data(spec: DemoEntry, today: datetime.date) -> dict[str, Any]:
@@ -132,4 +134,5 @@ def demo_seed(*, now: datetime.datetime | None = None) -> dict[str, int]:
             _entry_create(author=author, cohort=trainee_cohort[email], spec=spec, now=now)
             counts["entries"] += 1
 
+    counts.update(demo_assessment_seed(programme=programme, cohorts=cohorts, users=users))
     return counts

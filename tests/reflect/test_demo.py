@@ -48,3 +48,16 @@ def test_demo_tutor_reads_autumn_shares_only(client):
     assert visible.exists()
     assert set(visible.values_list("author__email", flat=True)) <= {"trainee@example.com", "trainee2@example.com"}
     assert not visible.exclude(visibility=Visibility.SHARED, status=Status.PUBLISHED).exists()
+
+
+def test_demo_has_a_checkpoint_with_one_submitted_and_one_released_submission():
+    from reflect.assessment.models import Checkpoint, SubmissionStatus
+
+    demo_seed()
+    checkpoint = Checkpoint.objects.get(cohort__name="2026 Autumn")
+    submissions = {s.trainee.email: s for s in checkpoint.submissions.select_related("trainee")}
+    assert set(submissions) == {"trainee@example.com", "trainee2@example.com"}
+    assert all(s.status == SubmissionStatus.SUBMITTED for s in submissions.values())
+    assert submissions["trainee@example.com"].assessments.filter(released_at__isnull=False).count() == 1
+    assert not submissions["trainee2@example.com"].assessments.exists()
+    assert checkpoint.rubric.is_locked

@@ -1,0 +1,206 @@
+"""The tutor's side: a submission, the marking grid, release and moderation.
+
+Every object is fetched through a `visible_to` queryset, so what a person may not
+see answers 404; refused actions (AssessmentError) are shown, never half-applied."""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reflect.assessment import services
+from reflect.assessment.errors import AssessmentError
+from reflect.assessment.forms import GridForm
+from reflect.assessment.models import (
+    Assessment,
+    MarkingRole,
+    Submission,
+    SubmissionStatus,
+)
+from reflect.assessment.view_helpers import (
+    _after_grid_save,
+    _criteria,
+    _grid_rows,
+    _history,
+    _posted_grid,
+    _save_grid,
+    _saved_grid,
+    _tutor_submission,
+)
+from reflect.journal.models import AccessEvent
+
+
+@require_GET
+def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The submitted snapshot, the assessments this person may see, and what they can do next."""
+    submission = get_object_or_404(
+        Submission.objects.visible_to(request.user).select_related(
+            "checkpoint__cohort", "checkpoint__rubric", "trainee"
+        ),
+        pk=pk,
+    )
+    is_owner = submission.trainee_id == request.user.pk
+    if is_owner and submission.status == SubmissionStatus.DRAFT:
+        return redirect("reflect:checkpoint-detail", pk=submission.checkpoint_id)
+    is_tutor = not is_owner and services.is_tutor(request.user, submission.checkpoint.cohort_id)
+    snapshots = list(submission.snapshots.all())
+    if is_tutor:
+        # Reading the submitted text is a read of the entries, shown to the trainee like any other.
+        AccessEvent.objects.bulk_create(
+            AccessEvent(entry_id=s.entry_id, user=request.user) for s in snapshots if s.entry_id
+        )
+    visible = list(Assessment.objects.visible_to(request.user).filter(submission=submission).select_related("assessor"))
+    context = {
+        "submission": submission,
+        "is_owner": is_owner,
+        "is_tutor": is_tutor,
+        "snapshots": snapshots,
+        "assessments": visible,
+        "released": next((a for a in visible if a.is_released), None),
+        "history": _history(request.user, submission),
+    }
+    if is_tutor:
+        context.update(_tutor_actions(request, submission))
+        if context["can_second_mark"]:
+            # Keep the way to a blind second marking open: don't put the first marking in front of them.
+            context["assessments"] = [a for a in visible if a.role != MarkingRole.FIRST]
+    return render(request, "reflect/assessment/submission_detail.html", context)
+
+
+def _tutor_actions(request: HttpRequest, submission: Submission) -> dict:
+    markings = list(submission.assessments.values("pk", "role", "assessor_id", "completed_at", "released_at"))
+    roles = {m["role"]: m for m in markings}
+    mine = next((m for m in markings if m["assessor_id"] == request.user.pk and m["role"] != MarkingRole.AGREED), None)
+    open_for_marking = submission.status == SubmissionStatus.SUBMITTED and mine is None
+    both_done = all(roles.get(r) and roles[r]["completed_at"] for r in (MarkingRole.FIRST, MarkingRole.SECOND))
+    return {
+        "my_marking": mine,
+        "can_assess": open_for_marking and MarkingRole.FIRST not in roles,
+        "can_second_mark": open_for_marking
+        and MarkingRole.FIRST in roles
+        and MarkingRole.SECOND not in roles
+        and not any(m["released_at"] for m in markings),
+        "can_moderate": both_done,
+        "in_progress": [m for m in markings if not m["completed_at"] and m["assessor_id"] != request.user.pk],
+    }
+
+
+@require_POST
+def submission_assess(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start (or return to) this tutor's first or blind second marking."""
+    submission = _tutor_submission(request, pk)
+    try:
+        assessment = services.assessment_start(submission=submission, assessor=request.user)
+    except AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("reflect:submission-detail", pk=submission.pk)
+    return redirect("reflect:assessment-edit", pk=assessment.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The marking grid: editable by its tutor until released, read-only for anyone else who may see it."""
+    assessment = get_object_or_404(
+        Assessment.objects.visible_to(request.user).select_related(
+            "submission__checkpoint__cohort", "submission__trainee", "rubric", "assessor"
+        ),
+        pk=pk,
+    )
+    submission = assessment.submission
+    is_mine = assessment.assessor_id == request.user.pk
+    if request.method == "POST" and not is_mine:
+        raise Http404
+    if submission.trainee_id == request.user.pk:
+        return redirect("reflect:submission-feedback", pk=submission.pk)
+    criteria = _criteria(assessment.rubric_id)
+    initial = {"overall_feedback": assessment.overall_feedback, "outcome": assessment.outcome}
+    form, grid, status = GridForm(criteria=criteria, initial=initial), _saved_grid(assessment, criteria), 200
+    if request.method == "POST":
+        form = GridForm(request.POST, criteria=criteria)
+        saved = _save_grid(request, form, lambda: assessment)
+        if saved is not None:
+            return _after_grid_save(request, saved, request.path)
+        grid, status = _posted_grid(request.POST, criteria), 400
+    roles = set(submission.assessments.values_list("role", flat=True))
+    context = {
+        "assessment": assessment,
+        "submission": submission,
+        "form": form,
+        "editable": is_mine and not assessment.is_released and submission.status == SubmissionStatus.SUBMITTED,
+        "releasable": is_mine
+        and not assessment.is_released
+        and (assessment.role == MarkingRole.AGREED or MarkingRole.SECOND not in roles),
+        **grid,
+    }
+    return render(request, "reflect/assessment/assessment_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_release(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = get_object_or_404(
+        Assessment.objects.visible_to(request.user)
+        .filter(assessor=request.user)
+        .select_related("submission__checkpoint", "submission__trainee"),
+        pk=pk,
+    )
+    if request.method == "GET":
+        return render(request, "reflect/assessment/release_confirm.html", {"assessment": assessment})
+    try:
+        services.assessment_release(assessment=assessment, by=request.user)
+    except AssessmentError as error:
+        messages.error(request, str(error))
+        return redirect("reflect:assessment-edit", pk=assessment.pk)
+    messages.success(request, f"Feedback released to {assessment.submission.trainee}. They have been notified.")
+    return redirect("reflect:submission-detail", pk=assessment.submission_id)
+
+
+@require_http_methods(["GET", "POST"])
+def submission_moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    """First and second marking side by side, and the agreed marking that gets released."""
+    submission = _tutor_submission(request, pk)
+    markings = {
+        a.role: a
+        for a in Assessment.objects.visible_to(request.user).filter(submission=submission).select_related("assessor")
+    }
+    first, second = markings.get(MarkingRole.FIRST), markings.get(MarkingRole.SECOND)
+    if not (first and second and first.is_complete and second.is_complete):
+        messages.info(request, "Moderation opens once both the first and the second marking are complete.")
+        return redirect("reflect:submission-detail", pk=submission.pk)
+    # Another tutor's agreed marking is shown only once complete, like any marking (visible_to).
+    agreed = markings.get(MarkingRole.AGREED)
+    moderator = submission.assessments.filter(role=MarkingRole.AGREED).values_list("assessor_id", flat=True).first()
+    criteria = _criteria(first.rubric_id)
+    comparison = services.agreement(first=first, second=second)
+    if agreed is not None:
+        grid = _saved_grid(agreed, criteria)
+        initial = {"overall_feedback": agreed.overall_feedback, "outcome": agreed.outcome}
+    else:
+        prefill = {row["criterion"].pk: row["first"].level_id for row in comparison if row["agree"]}
+        grid = _grid_rows(criteria, prefill, {})
+        initial = {"outcome": first.outcome if first.outcome == second.outcome else ""}
+    form, status = GridForm(criteria=criteria, initial=initial), 200
+    if request.method == "POST":
+        form = GridForm(request.POST, criteria=criteria)
+        saved = _save_grid(
+            request, form, lambda: services.moderation_start(submission=submission, moderator=request.user)
+        )
+        if saved is not None:
+            return _after_grid_save(request, saved, request.path)
+        grid, status = _posted_grid(request.POST, criteria), 400
+    agreeing = sum(1 for row in comparison if row["agree"])
+    context = {
+        "submission": submission,
+        "first": first,
+        "second": second,
+        "agreed": agreed,
+        "comparison": comparison,
+        "percent": round(100 * agreeing / len(comparison)) if comparison else 0,
+        "agreeing": agreeing,
+        "form": form,
+        "moderator_elsewhere": moderator is not None and moderator != request.user.pk,
+        "editable": submission.status == SubmissionStatus.SUBMITTED
+        and moderator in (None, request.user.pk)
+        and not (agreed and agreed.is_released),
+        **grid,
+    }
+    return render(request, "reflect/assessment/moderate.html", context, status=status)
