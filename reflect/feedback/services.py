@@ -104,17 +104,15 @@ def _announce(comment: Comment) -> None:
         notify(user=person, kind=kind, summary=summary, url=comment_url(comment), actor=actor)
 
 
-@transaction.atomic
-def comment_create(*, entry: JournalEntry, author: User, body: str, draft: bool = False) -> Comment:
-    """A tutor starts a thread on an entry they can read. A draft is seen by its writer only and notifies nobody."""
-    if author.pk == entry.author_id:
-        raise CommentError("Only your tutors can start a comment thread. You can reply to any of their comments.")
-    _check_open(entry, author)
+def _comment_save(
+    *, entry: JournalEntry, author: User, body: str, draft: bool, parent: Comment | None = None
+) -> Comment:
     body = _check_body(body)
     now = timezone.now()
     comment = Comment.objects.create(
         entry=entry,
         author=author,
+        parent=parent,
         body=body,
         status=CommentStatus.DRAFT if draft else CommentStatus.POSTED,
         created_at=now,
@@ -123,6 +121,15 @@ def comment_create(*, entry: JournalEntry, author: User, body: str, draft: bool 
     if not draft:
         _announce(comment)
     return comment
+
+
+@transaction.atomic
+def comment_create(*, entry: JournalEntry, author: User, body: str, draft: bool = False) -> Comment:
+    """A tutor starts a thread on an entry they can read. A draft is seen by its writer only and notifies nobody."""
+    if author.pk == entry.author_id:
+        raise CommentError("Only your tutors can start a comment thread. You can reply to any of their comments.")
+    _check_open(entry, author)
+    return _comment_save(entry=entry, author=author, body=body, draft=draft)
 
 
 @transaction.atomic
@@ -132,20 +139,7 @@ def comment_reply(*, parent: Comment, author: User, body: str, draft: bool = Fal
     if top.is_draft or parent.is_draft:
         raise CommentError("A draft can't be replied to. Post it first.")
     _check_open(top.entry, author)
-    body = _check_body(body)
-    now = timezone.now()
-    comment = Comment.objects.create(
-        entry=top.entry,
-        author=author,
-        parent=top,
-        body=body,
-        status=CommentStatus.DRAFT if draft else CommentStatus.POSTED,
-        created_at=now,
-        posted_at=None if draft else now,
-    )
-    if not draft:
-        _announce(comment)
-    return comment
+    return _comment_save(entry=top.entry, author=author, body=body, draft=draft, parent=top)
 
 
 @transaction.atomic
