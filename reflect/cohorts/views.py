@@ -9,6 +9,7 @@ from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.journal.models import JournalEntry
 
 PAGE_SIZE = 20
+UNREAD_SHOWN = 10
 
 
 @require_GET
@@ -51,9 +52,12 @@ def _tutor_context(request: HttpRequest, cohort: Cohort, trainees: list) -> dict
     for m in trainees:
         m.shared = per_author.get(m.user_id)
     unread = dashboard.unread_shared(cohort, request.user)
+    unread_count = unread.count()
+    first_unread = list(unread[:UNREAD_SHOWN])
     return {
-        "unread": unread[:10],
-        "unread_count": unread.count(),
+        "unread": first_unread,
+        "unread_count": unread_count,
+        "unread_more": unread_count - len(first_unread),
         "awaiting": dashboard.awaiting_assessment(cohort, request.user)[:20],
         "page": Paginator(shared.select_related("author").order_by("-published_at", "-id"), PAGE_SIZE).get_page(
             request.GET.get("page")

@@ -97,7 +97,9 @@ def test_tutor_comments_on_a_shared_entry_and_the_trainee_replies(
     expect(page.locator("#comments-status")).to_have_text("Reply posted.")
     reply = Comment.objects.get(entry=entry, author=trainee)
     assert reply.parent_id == comment.pk
-    expect_unread(page, 0)  # nobody is told about their own reply (count as of this page)
+    page.reload()
+    expect(page.get_by_role("list", name=f"Replies to {tutor}")).to_contain_text(reply_text)
+    expect_unread(page, 0)  # nobody is told about their own reply
 
     # --- the tutor reloads: the reply is there, and the count says so -----------------
     tutor_page.reload()
