@@ -43,6 +43,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when the mail server refuses this address for good; reminders stop
+    # and course admins see it, so one bad address never blocks anyone else.
+    email_failed_at = models.DateTimeField(null=True, blank=True)
+    email_failure = models.CharField(max_length=300, blank=True)
 
     objects = UserManager()
 
@@ -82,3 +86,38 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class EmailCategory(models.TextChoices):
+    WEEKLY_PROMPT = "weekly_prompt", "Weekly reflective prompt"
+    DEADLINES = "deadlines", "Portfolio deadline reminders"
+    DIGEST = "digest", "Weekly tutor digest"
+    NOTIFICATIONS = "notifications", "Comments and released feedback"
+
+
+class NotificationPreferences(models.Model):
+    """Which emails a person wants, and when their weekly prompt should arrive."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preferences")
+    weekly_prompt = models.BooleanField("Weekly reflective prompt", default=True)
+    deadlines = models.BooleanField("Portfolio deadline reminders", default=True)
+    digest = models.BooleanField("Weekly tutor digest", default=True)
+    notifications = models.BooleanField("Comments and released feedback", default=True)
+    prompt_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, null=True, blank=True)
+    prompt_time = models.TimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Preferences of user #{self.user_id}"
+
+    def wants(self, category: str) -> bool:
+        return bool(getattr(self, category, False))

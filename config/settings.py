@@ -158,7 +158,9 @@ else:
 CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", BASE_DIR / "var" / "celery"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task not acknowledged within this time is handed to another worker;
+    # every task time limit below stays well under it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -181,7 +183,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reflect.journal.tasks.purge_trash",
         "schedule": 24 * 60 * 60,
     },
+    "dispatch-reminders": {
+        "task": "reflect.reminders.tasks.dispatch_reminders",
+        "schedule": int(os.environ.get("REMINDER_DISPATCH_SECONDS", "300")),
+    },
 }
+
+# Reminders: a claim older than the lease is taken over (its worker died); the
+# lease is longer than a send task may run, and both are far below the broker's
+# visibility timeout, so no message is redelivered while its task still runs.
+REMINDER_TASK_SOFT_TIME_LIMIT = int(os.environ.get("REMINDER_TASK_SOFT_TIME_LIMIT", "240"))
+REMINDER_TASK_TIME_LIMIT = int(os.environ.get("REMINDER_TASK_TIME_LIMIT", "300"))
+REMINDER_CLAIM_LEASE_SECONDS = int(os.environ.get("REMINDER_CLAIM_LEASE_SECONDS", "600"))
+REMINDER_SEND_BATCH = int(os.environ.get("REMINDER_SEND_BATCH", "100"))
+REMINDER_MAX_BACKOFF = 1800
 
 # Email: console in development, SMTP otherwise.
 EMAIL_BACKEND = os.environ.get(

@@ -14,6 +14,7 @@ from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.feedback.models import Comment, Notification
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Tag
 from reflect.prompts.models import Prompt
+from reflect.reminders.models import ReminderDelivery, ReminderSchedule
 
 __all__ = [
     "AccessEvent",
@@ -29,6 +30,8 @@ __all__ = [
     "Notification",
     "Programme",
     "Prompt",
+    "ReminderDelivery",
+    "ReminderSchedule",
     "Role",
     "Rubric",
     "Score",

@@ -1,5 +1,6 @@
 """Celery's autodiscovery looks for `<app>.tasks`; the tasks live by capability."""
 
 from reflect.journal.tasks import purge_trash
+from reflect.reminders.tasks import dispatch_reminders, send_deliveries
 
-__all__ = ["purge_trash"]
+__all__ = ["dispatch_reminders", "purge_trash", "send_deliveries"]

@@ -5,10 +5,17 @@ from reflect.prompts.models import Prompt
 
 def prompt_for_week(day: datetime.date) -> Prompt | None:
     """This week's prompt: the library in order, one a week, the same for everyone
-    on a given ISO week, so a cohort can talk about it together."""
+    in a given week, so a cohort can talk about it together, and never the same
+    prompt two weeks running."""
     prompts = Prompt.objects.filter(is_active=True).order_by("id")
     count = prompts.count()
     if count == 0:
         return None
-    iso_year, iso_week, _ = day.isocalendar()
-    return prompts[(iso_year * 53 + iso_week) % count]
+    return prompts[week_number(day) % count]
+
+
+def week_number(day: datetime.date) -> int:
+    """Weeks since a fixed Monday: it grows by exactly one each week, across year
+    ends too, so consecutive weeks never land on the same prompt."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return monday.toordinal() // 7

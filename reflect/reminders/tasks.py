@@ -1,0 +1,47 @@
+"""Celery entry points: thin wrappers over the dispatcher and delivery services."""
+
+import random
+
+from celery import shared_task
+from django.conf import settings
+
+from reflect.reminders import delivery
+from reflect.reminders.dispatch import reminders_dispatch
+
+MAX_RETRIES = 5
+
+
+@shared_task(ignore_result=True)
+def dispatch_reminders() -> int:
+    """Beat ticks this every few minutes; it only plans and enqueues."""
+    return reminders_dispatch().enqueued
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=settings.REMINDER_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.REMINDER_TASK_TIME_LIMIT,
+)
+def send_deliveries(self, delivery_ids: list[int]) -> int:
+    """Send a batch. A delivery that fails for now is retried on its own, with
+    exponential backoff and jitter, so one slow address never holds up the rest."""
+    sent, retry = 0, []
+    for delivery_id in delivery_ids:
+        try:
+            if delivery.delivery_send(delivery_id=delivery_id) == "sent":
+                sent += 1
+        except delivery.TransientSendError as exc:
+            retry.append((delivery_id, str(exc)))
+    if retry:
+        ids = [i for i, _ in retry]
+        if self.request.retries >= MAX_RETRIES:
+            for delivery_id, error in retry:
+                delivery.delivery_give_up(delivery_id=delivery_id, error=error)
+        else:
+            backoff = min(60 * 2**self.request.retries, settings.REMINDER_MAX_BACKOFF)
+            countdown = backoff + random.uniform(0, backoff / 2)
+            raise self.retry(args=[ids], countdown=countdown)
+    return sent
