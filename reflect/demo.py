@@ -20,6 +20,7 @@ from reflect.journal.models import JournalEntry
 from reflect.journal.reflective import FREE
 from reflect.journal.services import entry_publish, entry_save_draft
 from reflect.prompts.sync import prompts_sync
+from reflect.reminders.models import ReminderSchedule
 
 DEMO_PASSWORD = "reflect-demo"  # a published demo login, never a real secret
 
@@ -105,6 +106,7 @@ def demo_seed(*, now: datetime.datetime | None = None) -> dict[str, int]:
         )
         cohorts[spec["name"]] = cohort
         counts["cohorts"] += int(created)
+        ReminderSchedule.objects.get_or_create(cohort=cohort)  # Sunday 18:00, cohort time
 
     users: dict[str, User] = {}
     trainee_cohort: dict[str, Cohort] = {}
