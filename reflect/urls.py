@@ -5,6 +5,7 @@ from reflect.assessment import rubric_urls
 from reflect.assessment import urls as assessment_urls
 from reflect.cohorts import views as cohort_views
 from reflect.feedback import urls as feedback_urls
+from reflect.reminders import urls as reminder_urls
 from reflect.journal import views as journal_views
 
 app_name = "reflect"
@@ -30,4 +31,6 @@ urlpatterns = [
     path("cohorts/<int:pk>/", cohort_views.cohort_detail, name="cohort-detail"),
 ]
 
-urlpatterns += feedback_urls.urlpatterns + rubric_urls.urlpatterns + assessment_urls.urlpatterns
+urlpatterns += (
+    feedback_urls.urlpatterns + rubric_urls.urlpatterns + assessment_urls.urlpatterns + reminder_urls.urlpatterns
+)
