@@ -13,6 +13,7 @@ from reflect.assessment.models import (
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.feedback.models import Comment, Notification
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Tag
+from reflect.manage.models import CohortInvitation, MembershipMove
 from reflect.prompts.models import Prompt
 from reflect.reminders.models import ReminderDelivery, ReminderSchedule
 
@@ -21,12 +22,14 @@ __all__ = [
     "Assessment",
     "Checkpoint",
     "Cohort",
+    "CohortInvitation",
     "Comment",
     "Criterion",
     "EntryRevision",
     "JournalEntry",
     "Level",
     "Membership",
+    "MembershipMove",
     "Notification",
     "Programme",
     "Prompt",

@@ -5,6 +5,7 @@ from reflect.assessment import rubric_urls
 from reflect.assessment import urls as assessment_urls
 from reflect.cohorts import views as cohort_views
 from reflect.feedback import urls as feedback_urls
+from reflect.manage import urls as manage_urls
 from reflect.journal import views as journal_views
 from reflect.reminders import urls as reminder_urls
 
@@ -32,5 +33,9 @@ urlpatterns = [
 ]
 
 urlpatterns += (
-    feedback_urls.urlpatterns + rubric_urls.urlpatterns + assessment_urls.urlpatterns + reminder_urls.urlpatterns
+    feedback_urls.urlpatterns
+    + rubric_urls.urlpatterns
+    + assessment_urls.urlpatterns
+    + reminder_urls.urlpatterns
+    + manage_urls.urlpatterns
 )

@@ -12,6 +12,18 @@ class Role(models.TextChoices):
     COURSE_ADMIN = "course_admin", "Course admin"
 
 
+class ProgrammeQuerySet(models.QuerySet):
+    def administered_by(self, user) -> "ProgrammeQuerySet":
+        """Programmes this person runs: named as an admin of the programme, or a
+        course admin of any of its cohorts."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            models.Q(admins=user)
+            | models.Q(cohorts__memberships__user=user, cohorts__memberships__role=Role.COURSE_ADMIN)
+        ).distinct()
+
+
 class Programme(models.Model):
     """A course, such as a postgraduate diploma, with its hours requirements."""
 
@@ -19,6 +31,9 @@ class Programme(models.Model):
     description = models.TextField(blank=True)
     required_client_hours = models.PositiveIntegerField(default=100)
     required_personal_therapy_hours = models.PositiveIntegerField(default=40)
+    admins = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="administered_programmes")
+
+    objects = ProgrammeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -33,6 +48,16 @@ class CohortQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(memberships__user=user).distinct()
+
+    def active(self) -> "CohortQuerySet":
+        """Not archived: archived cohorts are read-only and hidden from dashboards."""
+        return self.filter(archived_at__isnull=True)
+
+    def administered_by(self, user) -> "CohortQuerySet":
+        """Cohorts of the programmes this person runs (archived ones included)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(programme__in=Programme.objects.administered_by(user))
 
     def staffed_by(self, user) -> "CohortQuerySet":
         """Cohorts where this person is a tutor or course admin: the cohort pages."""
@@ -49,6 +74,7 @@ class Cohort(models.Model):
     start_date = models.DateField()
     end_date = models.DateField()
     time_zone = models.CharField(max_length=64, default="Europe/London", validators=[validate_time_zone])
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     objects = CohortQuerySet.as_manager()
 

@@ -1,0 +1,3 @@
+"""core_urls for /manage/; concatenated by reflect/manage/urls.py into the `reflect` namespace."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""roster_urls for /manage/; concatenated by reflect/manage/urls.py into the `reflect` namespace."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Course admin pages under /manage/, one URL module per capability."""
+
+from reflect.manage import core_urls, report_urls, roster_urls
+
+urlpatterns = core_urls.urlpatterns + roster_urls.urlpatterns + report_urls.urlpatterns
