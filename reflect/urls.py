@@ -5,8 +5,8 @@ from reflect.assessment import rubric_urls
 from reflect.assessment import urls as assessment_urls
 from reflect.cohorts import views as cohort_views
 from reflect.feedback import urls as feedback_urls
-from reflect.manage import urls as manage_urls
 from reflect.journal import views as journal_views
+from reflect.manage import urls as manage_urls
 from reflect.reminders import urls as reminder_urls
 
 app_name = "reflect"
