@@ -41,7 +41,8 @@ def _trainee_context(user) -> dict:
 def _staff_cohorts(user, roles: dict) -> list[Cohort]:
     ids = [c.pk for c in roles.get(Role.TUTOR, []) + roles.get(Role.COURSE_ADMIN, [])]
     cohorts = (
-        Cohort.objects.filter(pk__in=ids)
+        Cohort.objects.active()
+        .filter(pk__in=ids)
         .select_related("programme")
         .annotate(
             trainee_count=Count("memberships", filter=Q(memberships__role=Role.TRAINEE), distinct=True),

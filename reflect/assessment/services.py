@@ -52,6 +52,8 @@ def submission_start(*, checkpoint: Checkpoint, trainee: User) -> Submission:
     """Open a submission to prepare. A new attempt is allowed only after a released Refer."""
     if not Membership.objects.filter(user=trainee, cohort=checkpoint.cohort, role=Role.TRAINEE).exists():
         raise AssessmentError("Only trainees of this cohort can submit to this checkpoint.")
+    if checkpoint.cohort.archived_at is not None:
+        raise AssessmentError("This cohort has been archived, so nothing more can be submitted.")
     latest = latest_submission(checkpoint=checkpoint, trainee=trainee)
     if latest is not None:
         if latest.status == SubmissionStatus.DRAFT:

@@ -79,6 +79,8 @@ def _check_open(entry: JournalEntry, user: User) -> None:
         )
     if not JournalEntry.objects.visible_to(user).filter(pk=entry.pk).exists():
         raise CommentError("You can't comment on this entry.")
+    if entry.cohort.archived_at is not None:
+        raise CommentError("This cohort has been archived, so its entries are read-only.")
 
 
 def _announce(comment: Comment) -> None:

@@ -76,10 +76,11 @@ class EntryQuerySet(models.QuerySet):
         return self.alive().filter(Q(author=user) | tutor_may_read)
 
     def editable_by(self, user) -> "EntryQuerySet":
-        """Only the author may edit, share, unshare or delete an entry."""
+        """Only the author may edit, share, unshare or delete an entry, and not
+        once its cohort is archived (archived cohorts are read-only)."""
         if not user.is_authenticated:
             return self.none()
-        return self.alive().filter(author=user)
+        return self.alive().filter(author=user, cohort__archived_at__isnull=True)
 
     def in_trash_of(self, user) -> "EntryQuerySet":
         if not user.is_authenticated:

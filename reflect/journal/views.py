@@ -23,7 +23,7 @@ FORM_META_KEYS = {"csrfmiddlewaretoken", "action", "entry_id"}
 
 
 def _trainee_cohorts(user) -> list[Cohort]:
-    return list(Cohort.objects.filter(memberships__user=user, memberships__role=Role.TRAINEE).distinct())
+    return list(Cohort.objects.active().filter(memberships__user=user, memberships__role=Role.TRAINEE).distinct())
 
 
 def _evidence_criteria(user):

@@ -57,6 +57,7 @@ def _active_memberships(now: datetime.datetime, role: str):
         role=role,
         user__is_active=True,
         user__email_failed_at__isnull=True,
+        cohort__archived_at__isnull=True,
         cohort__start_date__lte=today + datetime.timedelta(days=1),
         cohort__end_date__gte=today - datetime.timedelta(days=1),
     )
@@ -114,7 +115,9 @@ def deadline_reminders(now: datetime.datetime) -> list[ReminderDelivery]:
     """Trainees who have not submitted, `days_before` each configured offset; and,
     just after the deadline, one list for each tutor of who has not submitted."""
     checkpoints = list(
-        Checkpoint.objects.filter(due_at__gt=now - DEADLINE_WINDOW).values("id", "cohort_id", "due_at", "reminder_days")
+        Checkpoint.objects.filter(due_at__gt=now - DEADLINE_WINDOW, cohort__archived_at__isnull=True).values(
+            "id", "cohort_id", "due_at", "reminder_days"
+        )
     )
     planned = []
     for cp in checkpoints:
