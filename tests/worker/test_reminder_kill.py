@@ -1,0 +1,201 @@
+"""A worker PROCESS killed with SIGKILL in the middle of a batch, and a new one
+started: every trainee still gets exactly one email.
+
+Two `celery worker` processes in turn consume a queue of the test's own on Redis
+and share the test database, so this needs PostgreSQL and Redis (CI has both).
+The first worker's email backend stops before its 15th message (the 5th of the
+second batch, after claiming that row) and the test kills the whole process
+group. The killed task's message is never acknowledged and its row stays
+claimed; the second worker takes the remaining batches, and a dispatcher run
+after the claim lease (as beat would make) re-enqueues what is left. Each email
+is a file named after its recipient, so duplicates and gaps are both visible."""
+
+import contextlib
+import datetime
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from reflect.prompts.sync import prompts_sync
+from reflect.reminders.dispatch import reminders_dispatch
+from reflect.reminders.models import DeliveryStatus, ReminderDelivery, ReminderSchedule
+from tests.reminders.factories import many_trainees
+from tests.worker.broker import queue_of_our_own, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TRAINEES = 60
+BATCH = 10
+PAUSE_AT = 15  # mid-way through the second batch
+LEASE = 5  # seconds: claim lease, and the broker's visibility timeout
+WAIT = 60  # longest any single wait may take
+
+
+@pytest.fixture
+def kill_queue(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: run in CI")
+    if not settings.REDIS_URL:
+        pytest.skip("needs Redis (REDIS_URL): run in CI")
+    with queue_of_our_own(settings.REDIS_URL, prefix="test-kill") as queue:
+        yield queue
+        _forget_unacknowledged(settings.REDIS_URL, queue)
+
+
+def _forget_unacknowledged(redis_url: str, queue: str) -> None:
+    """The killed worker's message waits in Redis' `unacked` hash until some worker
+    restores it to our queue; drop it instead, and leave the broker clean."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for tag, value in client.hgetall("unacked").items():
+        with contextlib.suppress(ValueError, IndexError, TypeError):
+            if json.loads(value)[2] == queue:
+                client.pipeline().hdel("unacked", tag).zrem("unacked_index", tag).execute()
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "postgres", safe="")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class Workers:
+    """`celery worker` processes, each in its own process group so that a kill
+    takes its pool children too."""
+
+    def __init__(self, queue: str, folder: Path, settings):
+        self.queue, self.folder, self.procs = queue, folder, []
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "CONN_MAX_AGE": "0",
+            "REDIS_URL": settings.REDIS_URL,
+            "SECRET_KEY": settings.SECRET_KEY,
+            "DEBUG": "0",
+            "LOG_LEVEL": "WARNING",
+            "EMAIL_BACKEND": "tests.worker.mail_backends.PausingFileBackend",
+            "REFLECT_TEST_MAIL_DIR": str(folder / "mail"),
+            "CELERY_VISIBILITY_TIMEOUT": str(LEASE),
+            "REMINDER_CLAIM_LEASE_SECONDS": str(LEASE),
+            # Time limits below the visibility timeout, as in production.
+            "REMINDER_TASK_SOFT_TIME_LIMIT": "3",
+            "REMINDER_TASK_TIME_LIMIT": "4",
+        }
+        self.env.pop("REFLECT_TEST_PAUSE_AT", None)
+
+    def start(self, name: str, **extra_env) -> subprocess.Popen:
+        log = open(self.folder / f"{name}.log", "wb")
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
+        command += ["-Q", self.queue, "-n", f"{name}-{self.queue}@%h", "--loglevel=WARNING"]
+        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+        proc = subprocess.Popen(
+            command,
+            cwd=Path(__file__).resolve().parents[2],
+            env={**self.env, **extra_env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        log.close()
+        self.procs.append(proc)
+        return proc
+
+    def kill(self, proc: subprocess.Popen) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=WAIT)
+
+    def kill_all(self) -> None:
+        for proc in self.procs:
+            self.kill(proc)
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted(self.folder.glob("*.log")))
+
+
+def _wait_for_other_sessions_to_end() -> None:
+    """The killed workers' database sessions end a moment after them; the test
+    database can only be emptied (and later dropped) once they have."""
+    with connection.cursor() as cursor:
+        for _ in range(100):
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
+
+
+def due_now(cohort) -> None:
+    """Make the cohort's weekly prompt due now, in real time: the workers' claims
+    and leases use the real clock."""
+    local = (timezone.now() - datetime.timedelta(minutes=1)).astimezone(cohort.tz)
+    cohort.start_date = local.date() - datetime.timedelta(days=30)
+    cohort.end_date = local.date() + datetime.timedelta(days=30)
+    cohort.save()
+    at = local.time().replace(second=0, microsecond=0)
+    ReminderSchedule.objects.update_or_create(
+        cohort=cohort, defaults={"enabled": True, "weekday": local.weekday(), "local_time": at}
+    )
+
+
+def mail_files(folder: Path) -> Counter:
+    return Counter(path.name.split("--")[0] for path in folder.glob("*.eml"))
+
+
+def statuses() -> Counter:
+    return Counter(ReminderDelivery.objects.values_list("status", flat=True))
+
+
+def test_a_worker_killed_mid_batch_and_a_new_one_give_every_trainee_one_email(kill_queue, settings, cohort, tmp_path):
+    settings.REMINDER_SEND_BATCH = BATCH
+    settings.REMINDER_CLAIM_LEASE_SECONDS = LEASE
+    prompts_sync()  # a transactional test empties the tables the migrations filled
+    due_now(cohort)
+    trainees = many_trainees(cohort, TRAINEES)
+    mail = tmp_path / "mail"
+    mail.mkdir()
+    workers = Workers(kill_queue, tmp_path, settings)
+    try:
+        assert reminders_dispatch().enqueued == TRAINEES
+        first = workers.start("first", REFLECT_TEST_PAUSE_AT=str(PAUSE_AT))
+        assert wait_until((mail / "paused").exists, WAIT), workers.logs()
+        workers.kill(first)
+        killed_at = time.monotonic()
+
+        # The killed worker sent the first batch and part of the second; it had
+        # claimed the next row, and its message was never acknowledged.
+        assert sum(mail_files(mail).values()) == PAUSE_AT - 1
+        assert statuses() == {
+            DeliveryStatus.SENT: PAUSE_AT - 1,
+            DeliveryStatus.SENDING: 1,
+            DeliveryStatus.PENDING: TRAINEES - PAUSE_AT,
+        }
+
+        workers.start("second")
+        assert wait_until(lambda: statuses()[DeliveryStatus.SENT] >= TRAINEES - BATCH, WAIT), workers.logs()
+        time.sleep(max(0.0, killed_at + LEASE + 0.5 - time.monotonic()))
+        assert reminders_dispatch().created == 0  # beat's next tick, after the lease
+        assert wait_until(lambda: statuses() == {DeliveryStatus.SENT: TRAINEES}, WAIT), (statuses(), workers.logs())
+        time.sleep(1)  # let any duplicate task run: it must find nothing to send
+    finally:
+        workers.kill_all()
+        _wait_for_other_sessions_to_end()
+
+    assert mail_files(mail) == Counter(trainee.email for trainee in trainees)
+    assert not list(mail.glob(".*.part"))
+    paused = ReminderDelivery.objects.get(attempts=2)  # claimed by the killed worker, then taken over
+    assert paused.status == DeliveryStatus.SENT
