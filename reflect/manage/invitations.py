@@ -1,0 +1,220 @@
+"""Cohort invitations: the emailed link, resending, revoking and accepting.
+
+The link carries the invitation's id, signed with a salt, so it cannot be forged
+or guessed; whether it still works is decided by the row itself (open, and sent
+less than INVITATION_VALID_FOR ago), so a resend gives a fresh 14 days and a
+revoke or an acceptance closes every copy of the link at once.
+
+Invitation and "added to a cohort" emails are essential account emails: text +
+HTML from templates/emails/, with no unsubscribe link."""
+
+import logging
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.manage.models import CohortInvitation
+
+logger = logging.getLogger(__name__)
+
+TOKEN_SALT = "reflect.manage.cohort-invitation"
+
+
+class InvitationClosed(Exception):
+    """The invitation can no longer be accepted; the message says why in plain words."""
+
+
+# Links ---------------------------------------------------------------------------------------------------------
+
+
+def invitation_token(invitation: CohortInvitation) -> str:
+    return signing.dumps(invitation.pk, salt=TOKEN_SALT)
+
+
+def invitation_url(invitation: CohortInvitation) -> str:
+    return settings.SITE_URL + reverse("reflect:invitation-accept", kwargs={"token": invitation_token(invitation)})
+
+
+def invitation_from_token(token: str) -> CohortInvitation | None:
+    """The invitation a link points at (open or not), or None for a forged or mangled link."""
+    try:
+        pk = signing.loads(token, salt=TOKEN_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(pk, int):
+        return None
+    return CohortInvitation.objects.select_related("cohort__programme", "invited_by").filter(pk=pk).first()
+
+
+def closed_reason(invitation: CohortInvitation, now=None) -> str | None:
+    """Why this invitation can't be accepted any more, or None if it can."""
+    now = now or timezone.now()
+    if invitation.revoked_at is not None:
+        return "This invitation has been withdrawn by the course team."
+    if invitation.accepted_at is not None:
+        return "This invitation has already been used. Please sign in instead."
+    if invitation.expires_at is None or invitation.expires_at <= now:
+        return "This invitation has expired. Ask your course team to send you a new one."
+    if invitation.cohort.archived_at is not None:
+        return "This cohort has been archived, so it can't be joined any more."
+    return None
+
+
+# Emails --------------------------------------------------------------------------------------------------------
+
+
+def render_email(name: str, to: str, context: dict) -> EmailMultiAlternatives:
+    context = {**context, "site_url": settings.SITE_URL}
+    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{name}_message.txt", context).strip() + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(render_to_string(f"emails/{name}_message.html", context), "text/html")
+    return message
+
+
+def invitation_message(invitation: CohortInvitation) -> EmailMultiAlternatives:
+    return render_email(
+        "cohort_invitation",
+        invitation.email,
+        {
+            "invitation": invitation,
+            "cohort": invitation.cohort,
+            "programme": invitation.cohort.programme,
+            "role": invitation.get_role_display().lower(),
+            "accept_url": invitation_url(invitation),
+            "expires_at": invitation.expires_at,
+            "inviter": str(invitation.invited_by) if invitation.invited_by else "",
+        },
+    )
+
+
+def cohort_added_message(*, user: User, cohort: Cohort, role: str) -> EmailMultiAlternatives:
+    return render_email(
+        "cohort_added",
+        user.email,
+        {
+            "user": user,
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "role": Role(role).label.lower(),
+            "dashboard_url": settings.SITE_URL + reverse("reflect:dashboard"),
+        },
+    )
+
+
+def send_all(messages: list[EmailMultiAlternatives]) -> int:
+    """Send over one connection; return how many could not be sent. One refused
+    address must not stop the others, so failures are logged and counted."""
+    failed = 0
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        for message in messages:
+            message.connection = connection
+            try:
+                message.send()
+            except Exception:  # any mail error: count it, carry on with the rest
+                logger.exception("Could not send %s", message.subject)
+                failed += 1
+    return failed
+
+
+# Services ------------------------------------------------------------------------------------------------------
+
+
+def invitation_send(*, invitation: CohortInvitation) -> bool:
+    """Email the link. True when the mail server took it."""
+    return send_all([invitation_message(invitation)]) == 0
+
+
+def invitation_resend(*, invitation: CohortInvitation) -> bool:
+    """A fresh 14 days from now, and the email again. False if it was closed meanwhile."""
+    now = timezone.now()
+    updated = CohortInvitation.objects.open().filter(pk=invitation.pk).update(sent_at=now)
+    if not updated:
+        return False
+    invitation.sent_at = now
+    invitation_send(invitation=invitation)
+    return True
+
+
+def invitation_revoke(*, invitation: CohortInvitation) -> bool:
+    """Close the invitation so its link stops working. False if it was already closed."""
+    now = timezone.now()
+    updated = CohortInvitation.objects.open().filter(pk=invitation.pk).update(revoked_at=now)
+    if updated:
+        invitation.revoked_at = now
+    return bool(updated)
+
+
+@dataclass
+class Accepted:
+    user: User
+    created: bool  # a new account; False when the address already had one
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: CohortInvitation, display_name: str = "", password: str | None = None) -> Accepted:
+    """Join the cohort: make the account (unless the address already has one),
+    verify the address (the person clicked the emailed link), add the membership
+    and the tutor assignment, and close the invitation. Raises InvitationClosed."""
+    locked = CohortInvitation.objects.select_for_update().select_related("cohort__programme").get(pk=invitation.pk)
+    reason = closed_reason(locked)
+    if reason:
+        raise InvitationClosed(reason)
+    user = User.objects.filter(email__iexact=locked.email).first()
+    created = user is None
+    if created:
+        user = User.objects.create_user(email=locked.email, password=password, display_name=display_name.strip())
+    _verify_email(user, locked.email)
+    Membership.objects.get_or_create(user=user, cohort=locked.cohort, role=locked.role)
+    _assign_tutors(locked, user)
+    CohortInvitation.objects.filter(pk=locked.pk).update(accepted_at=timezone.now(), user=user)
+    return Accepted(user=user, created=created)
+
+
+def _verify_email(user: User, email: str) -> None:
+    address = EmailAddress.objects.filter(user=user, email__iexact=email).first()
+    if address is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=not has_primary)
+    elif not address.verified:
+        address.verified = True
+        address.save(update_fields=["verified"])
+
+
+def _assign_tutors(invitation: CohortInvitation, user: User) -> None:
+    """A trainee joins their named tutor's list; a tutor picks up the trainees who
+    joined before them and named them on their invitation."""
+    cohort = invitation.cohort
+    if invitation.role == Role.TRAINEE and invitation.tutor_email:
+        tutor_memberships = Membership.objects.filter(
+            cohort=cohort, role=Role.TUTOR, user__email__iexact=invitation.tutor_email
+        )
+        for membership in tutor_memberships:
+            membership.assigned_trainees.add(user)
+    elif invitation.role == Role.TUTOR:
+        waiting = CohortInvitation.objects.filter(
+            cohort=cohort, role=Role.TRAINEE, tutor_email__iexact=user.email, accepted_at__isnull=False
+        ).exclude(user=None)
+        trainee_ids = list(
+            Membership.objects.filter(
+                cohort=cohort, role=Role.TRAINEE, user_id__in=waiting.values("user_id")
+            ).values_list("user_id", flat=True)
+        )
+        if trainee_ids:
+            Membership.objects.get(user=user, cohort=cohort, role=Role.TUTOR).assigned_trainees.add(*trainee_ids)

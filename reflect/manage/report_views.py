@@ -1,0 +1,79 @@
+"""The engagement report of a cohort, as a page and as CSV, for the course admins who run it."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET
+
+from reflect.cohorts.models import Cohort
+from reflect.manage import chart, reports
+
+DEFAULT_SORT = "name"
+
+
+def _cohort_for(request: HttpRequest, pk: int) -> Cohort:
+    """The cohort, if this person runs its programme; 404 for anyone else."""
+    return get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
+
+
+def _sorting(request: HttpRequest, report: reports.Report) -> tuple[str, bool]:
+    keys = {column.key for column in report.columns}
+    key = request.GET.get("sort", DEFAULT_SORT)
+    return (key if key in keys else DEFAULT_SORT), request.GET.get("dir") == "desc"
+
+
+def _headers(report: reports.Report, key: str, descending: bool) -> list[dict]:
+    """Each column's label, the link that sorts by it, and its aria-sort when sorted."""
+    headers = []
+    for column in report.columns:
+        current = column.key == key
+        next_dir = "asc" if current and descending else "desc" if current else "asc"
+        headers.append(
+            {
+                "label": column.label,
+                "query": urlencode({"sort": column.key, "dir": next_dir}),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return headers
+
+
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who is journaling and who is falling behind: counts, dates, statuses, outcomes."""
+    cohort = _cohort_for(request, pk)
+    data = reports.engagement(cohort)
+    key, descending = _sorting(request, data)
+    description = chart.describe(data.weeks)
+    context = {
+        "cohort": cohort,
+        "report": data,
+        "rows": reports.sort_rows(data.rows, key, descending=descending),
+        "headers": _headers(data, key, descending),
+        "sort_query": urlencode({"sort": key, "dir": "desc" if descending else "asc"}),
+        "chart": chart.weekly_chart(
+            data.weeks, chart_id="weekly-chart", title=f"Weekly journaling in {cohort.name}", desc=description
+        )
+        if data.weeks
+        else "",
+        "chart_description": description,
+    }
+    return render(request, "reflect/manage/report.html", context)
+
+
+@require_GET
+def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same table as CSV, for a spreadsheet: UTF-8 with a BOM so Excel reads it right."""
+    cohort = _cohort_for(request, pk)
+    data = reports.engagement(cohort)
+    key, descending = _sorting(request, data)
+    rows = reports.sort_rows(data.rows, key, descending=descending)
+    filename = f"{slugify(cohort.name) or f'cohort-{cohort.pk}'}-engagement.csv"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    csv.writer(response).writerows(reports.csv_table(data, rows))
+    return response

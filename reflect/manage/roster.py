@@ -1,0 +1,524 @@
+"""Roster import: read a CSV, preview what it would change, then apply it.
+
+Three steps, each a plain function the views and tests call:
+
+- `parse_upload` reads the file and checks each row on its own (email, role,
+  duplicates). A file it cannot read at all raises RosterError with a message
+  for the course admin; nothing is written.
+- `classify` compares the rows with the cohort as it is now: new (an invitation
+  will be sent), already a member, updated, or error. Lookups are bulk
+  (`email__in`, in chunks), so 5,000 rows cost a handful of queries.
+- `roster_apply` classifies again (the cohort may have changed since the
+  preview) and writes only the differences, so importing the same file twice
+  changes nothing the second time.
+"""
+
+import csv
+import io
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.feedback import models as feedback_models
+from reflect.manage import invitations
+from reflect.manage.models import CohortInvitation
+
+logger = logging.getLogger(__name__)
+
+MAX_ROWS = 5_000
+MAX_BYTES = 10 * 1024 * 1024
+CHUNK = 500  # rows per bulk query; well under every database's limit on query parameters
+
+NEW, MEMBER, UPDATED, ERROR = "new", "member", "updated", "error"
+STATUS_LABELS = {NEW: "New", MEMBER: "Already a member", UPDATED: "Updated", ERROR: "Error"}
+
+# Header names, compared lower-case without spaces, underscores or hyphens.
+COLUMNS = {
+    "email": "email",
+    "emailaddress": "email",
+    "firstname": "first_name",
+    "givenname": "first_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "familyname": "last_name",
+    "role": "role",
+    "tutoremail": "tutor_email",
+    "tutor": "tutor_email",
+}
+ROLES = {
+    "trainee": Role.TRAINEE,
+    "tutor": Role.TUTOR,
+    "courseadmin": Role.COURSE_ADMIN,
+    "admin": Role.COURSE_ADMIN,
+}
+TEMPLATE_ROWS = [
+    ["email", "first name", "last name", "role", "tutor email"],
+    ["sam.tutor@example.org", "Sam", "Okafor", "tutor", ""],
+    ["alex.trainee@example.org", "Alex", "Morgan", "trainee", "sam.tutor@example.org"],
+]
+
+
+class RosterError(Exception):
+    """The file can't be imported at all; the message says why, in plain words."""
+
+
+@dataclass
+class Row:
+    line: int
+    email: str
+    first_name: str = ""
+    last_name: str = ""
+    role: str = Role.TRAINEE
+    tutor_email: str = ""
+    error: str = ""
+    # Filled in by classify():
+    status: str = ""
+    detail: str = ""
+
+    def to_list(self) -> list:
+        return [self.line, self.email, self.first_name, self.last_name, self.role, self.tutor_email, self.error]
+
+    @classmethod
+    def from_list(cls, values: list) -> "Row":
+        return cls(*values)
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, "")
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role in Role.values else self.role
+
+
+# Reading the file ----------------------------------------------------------------------------------------------
+
+
+def parse_upload(upload) -> list[Row]:
+    """Rows of an uploaded file (a Django UploadedFile). Raises RosterError."""
+    if upload.size > MAX_BYTES:
+        raise RosterError(
+            f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest we can import is 10 MB. "
+            "Split it into smaller files."
+        )
+    return parse_bytes(upload.read())
+
+
+def parse_bytes(data: bytes) -> list[Row]:
+    if len(data) > MAX_BYTES:
+        raise RosterError("The file is larger than 10 MB. Split it into smaller files.")
+    return parse_text(decode(data))
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without Excel's byte-order mark), else Windows-1252, which older
+    Excel versions save. A binary file (a spreadsheet workbook, an image) is refused."""
+    if b"\x00" in data:
+        raise RosterError(_not_csv())
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise RosterError(_not_csv()) from None
+    if any(ord(char) < 32 and char not in "\t\r\n" for char in text):
+        raise RosterError(_not_csv())
+    return text
+
+
+def _not_csv() -> str:
+    return (
+        "This doesn't look like a CSV file: it contains binary data (an Excel workbook, perhaps). "
+        "In your spreadsheet, choose File → Save As → “CSV UTF-8 (comma delimited)” and upload that file."
+    )
+
+
+def parse_text(text: str) -> list[Row]:
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    if not first_line.strip():
+        raise RosterError("The file is empty. The first line should name the columns, with one person on each line.")
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    columns = _columns(_next(reader))
+    rows: list[Row] = []
+    while True:
+        start = reader.line_num + 1
+        record = _next(reader, start)
+        if record is None:
+            break
+        if not any(value.strip() for value in record):
+            continue  # blank lines, including Excel's trailing ";;;;"
+        if len(rows) == MAX_ROWS:
+            raise RosterError(f"The file has more than {MAX_ROWS:,} people. Split it into smaller files.")
+        rows.append(_row(start, record, columns))
+    if not rows:
+        raise RosterError("The file has a header line but nobody below it.")
+    _mark_duplicates(rows)
+    return rows
+
+
+def _next(reader, start: int = 1) -> list[str] | None:
+    try:
+        return next(reader)
+    except StopIteration:
+        return None
+    except csv.Error as error:
+        if "end of data" in str(error) or "unexpected end" in str(error):
+            raise RosterError(
+                f'Line {start}: a quotation mark (") opens a value that never closes. '
+                "Check that line for a stray quotation mark."
+            ) from None
+        raise RosterError(
+            f"Line {start} can't be read ({error}). Check that line for a stray quotation mark."
+        ) from None
+
+
+def _columns(header: list[str] | None) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header or []):
+        key = "".join(name.lower().split()).replace("_", "").replace("-", "")
+        if key in COLUMNS and COLUMNS[key] not in columns:
+            columns[COLUMNS[key]] = index
+    if "email" not in columns:
+        raise RosterError(
+            "The file needs an email column. Its first line should name the columns: "
+            "email, first name, last name, role, tutor email (download the template to see an example)."
+        )
+    return columns
+
+
+def _row(line: int, record: list[str], columns: dict[str, int]) -> Row:
+    def value(name: str) -> str:
+        index = columns.get(name)
+        return record[index].strip() if index is not None and index < len(record) else ""
+
+    row = Row(
+        line=line,
+        email=value("email").lower(),
+        first_name=value("first_name")[:80],
+        last_name=value("last_name")[:80],
+        tutor_email=value("tutor_email").lower(),
+    )
+    role = value("role")
+    row.role = ROLES.get("".join(role.lower().split()).replace("_", "").replace("-", "") or "trainee", "")
+    row.error = _row_error(row, role)
+    if not row.role:
+        row.role = role
+    return row
+
+
+def _row_error(row: Row, role_text: str) -> str:
+    if not row.email:
+        return "No email address."
+    if not _is_email(row.email):
+        return f"“{row.email}” is not a valid email address."
+    if not row.role:
+        return f"Unknown role “{role_text}”: use trainee, tutor or course admin."
+    if row.tutor_email:
+        if not _is_email(row.tutor_email):
+            return f"The tutor email “{row.tutor_email}” is not a valid email address."
+        if row.role != Role.TRAINEE:
+            return "Only a trainee can be given a tutor: leave the tutor email empty for this role."
+        if row.tutor_email == row.email:
+            return "A trainee can't be their own tutor."
+    return ""
+
+
+def _is_email(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return len(value) <= 254
+
+
+def _mark_duplicates(rows: list[Row]) -> None:
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if not row.email:
+            continue
+        if row.email in first_line:
+            row.error = row.error or f"Duplicate row: {row.email} is already on line {first_line[row.email]}."
+        else:
+            first_line[row.email] = row.line
+
+
+# Comparing with the cohort -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cohortview:
+    """What the cohort holds now for the people named in the file."""
+
+    users: dict[str, User] = field(default_factory=dict)  # by lower-case email
+    roles: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))  # user id -> roles in the cohort
+    tutor_of: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))  # trainee id -> tutor user ids
+    invitations: dict[str, CohortInvitation] = field(default_factory=dict)  # open ones, by email
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _look_up(cohort: Cohort, rows: list[Row]) -> Cohortview:
+    emails = sorted({row.email for row in rows if row.email} | {row.tutor_email for row in rows if row.tutor_email})
+    view = Cohortview()
+    for chunk in _chunks(emails):
+        for user in User.objects.filter(email__in=chunk):
+            view.users[user.email.lower()] = user
+        for invitation in CohortInvitation.objects.open().filter(cohort=cohort, email__in=chunk):
+            view.invitations[invitation.email.lower()] = invitation
+    user_ids = sorted(user.pk for user in view.users.values())
+    for chunk in _chunks(user_ids):
+        for user_id, role in Membership.objects.filter(cohort=cohort, user_id__in=chunk).values_list("user_id", "role"):
+            view.roles[user_id].add(role)
+        through = Membership.assigned_trainees.through.objects.filter(
+            membership__cohort=cohort, membership__role=Role.TUTOR, user_id__in=chunk
+        )
+        for trainee_id, tutor_id in through.values_list("user_id", "membership__user_id"):
+            view.tutor_of[trainee_id].add(tutor_id)
+    return view
+
+
+def classify(cohort: Cohort, rows: list[Row], view: Cohortview | None = None) -> list[Row]:
+    """Set each row's status and a plain-words detail. Returns the same rows."""
+    view = view or _look_up(cohort, rows)
+    tutors_in_file = {row.email for row in rows if not row.error and row.role == Role.TUTOR}
+    for row in rows:
+        row.status, row.detail = ERROR, row.error
+        if row.error:
+            continue
+        if row.tutor_email and not _tutor_known(row.tutor_email, view, tutors_in_file):
+            row.detail = f"The tutor {row.tutor_email} is not a tutor in this cohort (nor a tutor row in this file)."
+            continue
+        user = view.users.get(row.email)
+        if user is None:
+            row.status, row.detail = _classify_invited(row, view.invitations.get(row.email))
+        else:
+            row.status, row.detail = _classify_user(row, user, view, tutors_in_file)
+    return rows
+
+
+def _tutor_known(email: str, view: Cohortview, tutors_in_file: set[str]) -> bool:
+    if email in tutors_in_file:
+        return True
+    user = view.users.get(email)
+    if user is not None and Role.TUTOR in view.roles.get(user.pk, ()):
+        return True
+    invitation = view.invitations.get(email)
+    return invitation is not None and invitation.role == Role.TUTOR
+
+
+def _classify_invited(row: Row, invitation: CohortInvitation | None) -> tuple[str, str]:
+    if invitation is None:
+        return NEW, "An invitation will be sent."
+    if (invitation.role, invitation.tutor_email.lower()) != (row.role, row.tutor_email):
+        return UPDATED, "Already invited: their invitation will be changed to match this row (no new email)."
+    return MEMBER, "Already invited; waiting for them to accept."
+
+
+def _classify_user(row: Row, user: User, view: Cohortview, tutors_in_file: set[str]) -> tuple[str, str]:
+    roles = view.roles.get(user.pk, set())
+    if not roles:
+        return UPDATED, f"Has an account already: will be added to the cohort as a {_role(row.role)} and told by email."
+    changes = []
+    if row.role not in roles:
+        old = sorted(roles - {Role.COURSE_ADMIN})
+        changes.append(
+            f"role changes from {_role(old[0])} to {_role(row.role)}" if old else f"will also be a {_role(row.role)}"
+        )
+    if row.tutor_email:
+        tutor = view.users.get(row.tutor_email)
+        # A tutor with an account who is (or, by this file, becomes) a tutor here can be assigned now.
+        ready = tutor is not None and (Role.TUTOR in view.roles.get(tutor.pk, ()) or row.tutor_email in tutors_in_file)
+        if not ready:
+            changes.append(f"will be assigned to {row.tutor_email} once they have joined (import the file again then)")
+        elif view.tutor_of.get(user.pk, set()) != {tutor.pk}:
+            changes.append(f"will be assigned to the tutor {row.tutor_email}")
+    if not changes or (len(changes) == 1 and "once they have joined" in changes[0]):
+        return MEMBER, "Already a member; nothing to do." + (f" ({changes[0]})" if changes else "")
+    text = "; ".join(changes)
+    return UPDATED, text[0].upper() + text[1:] + "."
+
+
+def _role(role: str) -> str:
+    return Role(role).label.lower()
+
+
+def summary(rows: list[Row]) -> dict[str, int]:
+    counts = {status: 0 for status in STATUS_LABELS}
+    for row in rows:
+        counts[row.status] += 1
+    return counts
+
+
+# Applying ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Applied:
+    invited: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[Row] = field(default_factory=list)
+    emails_failed: int = 0
+
+
+def roster_apply(*, cohort: Cohort, rows: list[Row], by: User) -> Applied:
+    """Write what the preview promised: invitations for new people, memberships for
+    people already on the site, role and tutor changes. Rows in error are skipped.
+    Emails go out after the writes are committed."""
+    with transaction.atomic():
+        view = _look_up(cohort, rows)
+        rows = classify(cohort, rows, view)
+        result = Applied(errors=[row for row in rows if row.status == ERROR])
+        result.unchanged = sum(1 for row in rows if row.status == MEMBER)
+        new_invitations = _create_invitations(cohort, [row for row in rows if row.status == NEW], by)
+        result.invited = len(new_invitations)
+        updated = [row for row in rows if row.status == UPDATED]
+        _update_invitations([row for row in updated if row.email not in view.users], view)
+        added = _write_memberships(cohort, [row for row in updated if row.email in view.users], view)
+        _assign_tutors(cohort, [row for row in updated if row.email in view.users and row.tutor_email])
+        _notify_added(cohort, added, by)
+        result.added = len(added)
+        result.updated = len(updated) - len(added)
+    messages = [invitations.invitation_message(invitation) for invitation in new_invitations]
+    messages += [invitations.cohort_added_message(user=user, cohort=cohort, role=role) for user, role in added]
+    result.emails_failed = invitations.send_all(messages)
+    return result
+
+
+def _create_invitations(cohort: Cohort, rows: list[Row], by: User) -> list[CohortInvitation]:
+    now = timezone.now()
+    created = CohortInvitation.objects.bulk_create(
+        [
+            CohortInvitation(
+                cohort=cohort,
+                email=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                role=row.role,
+                tutor_email=row.tutor_email,
+                invited_by=by,
+                created_at=now,
+                sent_at=now,
+            )
+            for row in rows
+        ],
+        batch_size=CHUNK,
+    )
+    if created and created[0].pk is None:  # a database that doesn't return ids from bulk inserts
+        emails = [row.email for row in rows]
+        created = [
+            invitation
+            for chunk in _chunks(emails)
+            for invitation in CohortInvitation.objects.open().filter(cohort=cohort, email__in=chunk)
+        ]
+    for invitation in created:
+        invitation.cohort = cohort
+        invitation.invited_by = by
+    return created
+
+
+def _update_invitations(rows: list[Row], view: Cohortview) -> None:
+    changed = []
+    for row in rows:
+        invitation = view.invitations[row.email]
+        invitation.role, invitation.tutor_email = row.role, row.tutor_email
+        changed.append(invitation)
+    CohortInvitation.objects.bulk_update(changed, ["role", "tutor_email"], batch_size=CHUNK)
+
+
+def _write_memberships(cohort: Cohort, rows: list[Row], view: Cohortview) -> list[tuple[User, str]]:
+    """New memberships for role changes and for people new to the cohort; a role
+    change replaces their trainee or tutor membership (a course admin stays one).
+    Returns (user, role) for the people who were not in the cohort before."""
+    new_memberships, replaced, added = [], [], []
+    for row in rows:
+        user = view.users[row.email]
+        roles = view.roles.get(user.pk, set())
+        if row.role in roles:
+            continue
+        new_memberships.append(Membership(user=user, cohort=cohort, role=row.role))
+        if roles:
+            replaced.append((user.pk, row.role))
+        else:
+            added.append((user, row.role))
+    Membership.objects.bulk_create(new_memberships, batch_size=CHUNK)
+    for role in (Role.TRAINEE, Role.TUTOR):
+        leaving = [user_id for user_id, new_role in replaced if new_role != role]
+        for chunk in _chunks(leaving):
+            Membership.objects.filter(cohort=cohort, role=role, user_id__in=chunk).delete()
+    return added
+
+
+def _assign_tutors(cohort: Cohort, rows: list[Row]) -> None:
+    """Each trainee to their named tutor, replacing any other tutor in this cohort."""
+    tutor_emails = sorted({row.tutor_email for row in rows})
+    tutor_membership: dict[str, int] = {}
+    for chunk in _chunks(tutor_emails):
+        for membership_id, email in Membership.objects.filter(
+            cohort=cohort, role=Role.TUTOR, user__email__in=chunk
+        ).values_list("id", "user__email"):
+            tutor_membership[email.lower()] = membership_id
+    trainee_ids = {row.email: None for row in rows}
+    for chunk in _chunks(list(trainee_ids)):
+        for user_id, email in User.objects.filter(email__in=chunk).values_list("id", "email"):
+            trainee_ids[email.lower()] = user_id
+    pairs = {
+        (tutor_membership[row.tutor_email], trainee_ids[row.email])
+        for row in rows
+        if row.tutor_email in tutor_membership and trainee_ids.get(row.email)
+    }
+    if not pairs:
+        return
+    through = Membership.assigned_trainees.through
+    moving = sorted({user_id for _, user_id in pairs})
+    for chunk in _chunks(moving):
+        through.objects.filter(membership__cohort=cohort, membership__role=Role.TUTOR, user_id__in=chunk).delete()
+    through.objects.bulk_create(
+        [through(membership_id=membership_id, user_id=user_id) for membership_id, user_id in sorted(pairs)],
+        batch_size=CHUNK,
+    )
+
+
+def _notify_added(cohort: Cohort, added: list[tuple[User, str]], by: User) -> None:
+    """An in-app notice for people added to the cohort, when the notification kind
+    exists (reflect.feedback.models.NotificationKind.COHORT_ADDED); they always get
+    the cohort_added email."""
+    kind = getattr(feedback_models.NotificationKind, "COHORT_ADDED", None)
+    if kind is None or not added:
+        return
+    url = reverse("reflect:dashboard")
+    feedback_models.Notification.objects.bulk_create(
+        [
+            feedback_models.Notification(
+                user=user, kind=kind, actor=by, summary=f"You were added to {cohort.name} as a {_role(role)}", url=url
+            )
+            for user, role in added
+            if user.pk != by.pk
+        ],
+        batch_size=CHUNK,
+    )
+
+
+def template_csv() -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(TEMPLATE_ROWS)
+    return buffer.getvalue()

@@ -1,0 +1,196 @@
+"""Writes for course admins: programmes, cohorts and their members.
+
+Every refused action raises ManageError with a plain message and changes nothing."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.journal.models import JournalEntry
+from reflect.manage.models import MembershipMove
+from reflect.reminders.models import ReminderSchedule
+
+PROGRAMME_FIELDS = ("name", "description", "required_client_hours", "required_personal_therapy_hours")
+COHORT_FIELDS = ("name", "start_date", "end_date", "time_zone")
+
+
+class ManageError(Exception):
+    """A course-admin action that was refused; the message is shown as it is."""
+
+
+class NoSuchUser(ManageError):
+    """Nobody on the site has that email address yet."""
+
+
+# --- Programmes and cohorts -----------------------------------------------
+
+
+@transaction.atomic
+def programme_create(*, by: User, data: dict) -> Programme:
+    """A new programme; its creator becomes one of its admins."""
+    programme = Programme.objects.create(**{f: data[f] for f in PROGRAMME_FIELDS if f in data})
+    programme.admins.add(by)
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, data: dict) -> Programme:
+    for field in PROGRAMME_FIELDS:
+        if field in data:
+            setattr(programme, field, data[field])
+    programme.save()
+    return programme
+
+
+def _schedule_save(cohort: Cohort, weekday: int, local_time: datetime.time) -> ReminderSchedule:
+    schedule, _ = ReminderSchedule.objects.get_or_create(cohort=cohort)
+    schedule.weekday = weekday
+    schedule.local_time = local_time
+    schedule.save(update_fields=["weekday", "local_time"])
+    return schedule
+
+
+@transaction.atomic
+def cohort_create(*, programme: Programme, by: User, data: dict) -> Cohort:
+    """A new cohort with its reminder schedule; its creator becomes its course admin."""
+    cohort = Cohort.objects.create(programme=programme, **{f: data[f] for f in COHORT_FIELDS})
+    Membership.objects.create(user=by, cohort=cohort, role=Role.COURSE_ADMIN)
+    _schedule_save(cohort, data["reminder_weekday"], data["reminder_time"])
+    return cohort
+
+
+@transaction.atomic
+def cohort_update(*, cohort: Cohort, data: dict) -> Cohort:
+    _refuse_if_archived(cohort)
+    for field in COHORT_FIELDS:
+        setattr(cohort, field, data[field])
+    cohort.save()
+    _schedule_save(cohort, data["reminder_weekday"], data["reminder_time"])
+    return cohort
+
+
+def cohort_archive(*, cohort: Cohort) -> bool:
+    """Archive the cohort (read-only, hidden from dashboards, data kept). False if it already was."""
+    now = timezone.now()
+    changed = Cohort.objects.filter(pk=cohort.pk, archived_at__isnull=True).update(archived_at=now)
+    if changed:
+        cohort.archived_at = now
+    return bool(changed)
+
+
+def cohort_unarchive(*, cohort: Cohort) -> bool:
+    changed = Cohort.objects.filter(pk=cohort.pk, archived_at__isnull=False).update(archived_at=None)
+    cohort.archived_at = None
+    return bool(changed)
+
+
+def _refuse_if_archived(cohort: Cohort) -> None:
+    if cohort.archived_at is not None:
+        raise ManageError("This cohort is archived, so nothing in it can change. Unarchive it first.")
+
+
+# --- Members --------------------------------------------------------------
+
+
+def _is_last_admin(membership: Membership) -> bool:
+    if membership.role != Role.COURSE_ADMIN:
+        return False
+    others = Membership.objects.filter(cohort_id=membership.cohort_id, role=Role.COURSE_ADMIN)
+    return not others.exclude(pk=membership.pk).exists()
+
+
+def _clear_assignments(cohort: Cohort, user: User) -> None:
+    """Take a trainee off every tutor's list in this cohort."""
+    Membership.assigned_trainees.through.objects.filter(membership__cohort=cohort, user=user).delete()
+
+
+@transaction.atomic
+def member_add(*, cohort: Cohort, email: str, role: str) -> Membership:
+    """Add a person who already has an account to the cohort in a role."""
+    _refuse_if_archived(cohort)
+    user = User.objects.filter(email__iexact=email.strip()).first()
+    if user is None:
+        raise NoSuchUser("No account with that email yet — use Import/invite.")
+    membership, created = Membership.objects.get_or_create(user=user, cohort=cohort, role=role)
+    if not created:
+        raise ManageError(f"{user} is already a {Role(role).label.lower()} in this cohort.")
+    return membership
+
+
+@transaction.atomic
+def member_remove(*, membership: Membership) -> None:
+    """Remove one membership; the person's entries stay where they are."""
+    _refuse_if_archived(membership.cohort)
+    if _is_last_admin(membership):
+        raise ManageError("This is the cohort's only course admin. Add another course admin before removing them.")
+    if membership.role == Role.TRAINEE:
+        _clear_assignments(membership.cohort, membership.user)
+    membership.delete()
+
+
+@transaction.atomic
+def member_change_role(*, membership: Membership, role: str) -> Membership:
+    _refuse_if_archived(membership.cohort)
+    if role == membership.role:
+        return membership
+    if _is_last_admin(membership):
+        raise ManageError("This is the cohort's only course admin. Add another course admin before changing this role.")
+    if Membership.objects.filter(user_id=membership.user_id, cohort_id=membership.cohort_id, role=role).exists():
+        raise ManageError(f"{membership.user} is already a {Role(role).label.lower()} in this cohort.")
+    if membership.role == Role.TRAINEE:
+        _clear_assignments(membership.cohort, membership.user)
+    if membership.role == Role.TUTOR:
+        membership.assigned_trainees.clear()
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def tutors_assign(*, cohort: Cohort, tutor: Membership, trainee_ids: list[int], unassign: bool = False) -> int:
+    """Assign (or unassign) trainees to a tutor of the cohort. Every trainee must be a
+    trainee of this cohort and the tutor a tutor of it; otherwise nothing changes.
+    Returns how many trainees were chosen."""
+    _refuse_if_archived(cohort)
+    if tutor.cohort_id != cohort.pk or tutor.role != Role.TUTOR:
+        raise ManageError("The chosen tutor is not a tutor of this cohort.")
+    ids = set(trainee_ids)
+    if not ids:
+        raise ManageError("Choose at least one trainee.")
+    found = set(
+        Membership.objects.filter(cohort=cohort, role=Role.TRAINEE, user_id__in=ids).values_list("user_id", flat=True)
+    )
+    if found != ids:
+        raise ManageError("Some of the chosen people are not trainees of this cohort. Nothing was changed.")
+    if unassign:
+        tutor.assigned_trainees.remove(*ids)
+    else:
+        tutor.assigned_trainees.add(*ids)
+    return len(ids)
+
+
+@transaction.atomic
+def member_move(*, membership: Membership, to_cohort: Cohort, by: User) -> MembershipMove:
+    """Move a trainee to another cohort of the same admin's programmes: the trainee
+    membership moves, their entries in the old cohort follow, their tutor
+    assignments in the old cohort are cleared, and the move is recorded."""
+    from_cohort = membership.cohort
+    if membership.role != Role.TRAINEE:
+        raise ManageError("Only trainees can be moved to another cohort.")
+    if to_cohort.pk == from_cohort.pk:
+        raise ManageError("Choose a different cohort to move them to.")
+    _refuse_if_archived(from_cohort)
+    if to_cohort.archived_at is not None:
+        raise ManageError(f"{to_cohort.name} is archived, so nobody can be moved into it.")
+    if Membership.objects.filter(user_id=membership.user_id, cohort=to_cohort, role=Role.TRAINEE).exists():
+        raise ManageError(f"{membership.user} is already a trainee in {to_cohort.name}.")
+    _clear_assignments(from_cohort, membership.user)
+    membership.cohort = to_cohort
+    membership.save(update_fields=["cohort"])
+    moved = JournalEntry.objects.filter(author_id=membership.user_id, cohort=from_cohort).update(cohort=to_cohort)
+    return MembershipMove.objects.create(
+        user_id=membership.user_id, from_cohort=from_cohort, to_cohort=to_cohort, moved_by=by, entries_moved=moved
+    )

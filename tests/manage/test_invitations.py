@@ -1,0 +1,263 @@
+"""Cohort invitations: the link, accepting it, expiry, resending and revoking."""
+
+import datetime
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.manage import invitations
+from reflect.manage.models import CohortInvitation
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "tender-harbour-lantern-93"
+
+
+@pytest.fixture
+def invitation(cohort, course_admin):
+    return CohortInvitation.objects.create(
+        cohort=cohort,
+        email="nina@example.org",
+        first_name="Nina",
+        last_name="New",
+        role=Role.TRAINEE,
+        invited_by=course_admin,
+        sent_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def outsider(user_factory):
+    user = user_factory("frank@example.test", "Frank Elsewhere")
+    Programme.objects.create(name="Another Programme").admins.add(user)
+    return user
+
+
+def accept_url(invitation) -> str:
+    return reverse("reflect:invitation-accept", kwargs={"token": invitations.invitation_token(invitation)})
+
+
+def accept(client, invitation, **overrides):
+    data = {"display_name": "Nina N.", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, **overrides}
+    return client.post(accept_url(invitation), data)
+
+
+def age(invitation, days: float) -> None:
+    CohortInvitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now() - datetime.timedelta(days=days))
+    invitation.refresh_from_db()
+
+
+# Accepting -----------------------------------------------------------------------------------------------------
+
+
+def test_the_page_shows_the_cohort_and_prefills_the_name(client, invitation):
+    response = client.get(accept_url(invitation))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Join Autumn" in page
+    assert "Test Diploma in Counselling" in page
+    assert response.context["form"].initial["display_name"] == "Nina New"
+
+
+def test_accepting_creates_a_verified_account_in_the_cohort_and_signs_in(client, invitation):
+    response = accept(client, invitation)
+    assert response.status_code == 302
+    assert response.url == "/"
+    user = User.objects.get(email="nina@example.org")
+    assert user.display_name == "Nina N."
+    assert user.check_password(NEW_PASSWORD)
+    address = EmailAddress.objects.get(user=user)
+    assert (address.email, address.verified, address.primary) == ("nina@example.org", True, True)
+    assert Membership.objects.filter(user=user, cohort=invitation.cohort, role=Role.TRAINEE).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None and invitation.user == user
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert client.get("/").status_code == 200
+
+
+def test_a_trainee_joins_their_named_tutor(client, invitation, tutor):
+    CohortInvitation.objects.filter(pk=invitation.pk).update(tutor_email=tutor.email)
+    accept(client, invitation)
+    membership = Membership.objects.get(user=tutor, cohort=invitation.cohort, role=Role.TUTOR)
+    assert list(membership.assigned_trainees.values_list("email", flat=True)) == ["nina@example.org"]
+
+
+def test_a_tutor_who_joins_later_picks_up_the_trainees_who_named_them(client, client_for, invitation, course_admin):
+    CohortInvitation.objects.filter(pk=invitation.pk).update(tutor_email="tom@example.org")
+    tutor_invitation = CohortInvitation.objects.create(
+        cohort=invitation.cohort, email="tom@example.org", role=Role.TUTOR, sent_at=timezone.now()
+    )
+    accept(client, invitation)
+    accept(client_for(None), tutor_invitation, display_name="Tom")
+    membership = Membership.objects.get(user__email="tom@example.org", role=Role.TUTOR)
+    assert list(membership.assigned_trainees.values_list("email", flat=True)) == ["nina@example.org"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"password2": "something-else-entirely-7"}, "The two passwords don&#x27;t match"),
+        ({"password1": "short", "password2": "short"}, "This password is too short"),
+        ({"password1": "password123", "password2": "password123"}, "This password is too common"),
+        ({"display_name": ""}, "This field is required"),
+    ],
+)
+def test_a_weak_or_mismatched_password_is_refused(client, invitation, overrides, message):
+    response = accept(client, invitation, **overrides)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not User.objects.filter(email="nina@example.org").exists()
+
+
+def test_a_person_with_an_account_joins_with_one_click_then_signs_in(client, invitation, user_factory):
+    nina = user_factory("nina@example.org", "Nina Already")
+    page = client.get(accept_url(invitation))
+    assert "There is already an account" in page.content.decode()
+    assert not Membership.objects.filter(user=nina).exists()
+    response = client.post(accept_url(invitation))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+    assert Membership.objects.filter(user=nina, cohort=invitation.cohort, role=Role.TRAINEE).exists()
+    assert nina.check_password(PASSWORD)  # their password is left alone
+    assert "_auth_user_id" not in client.session
+
+
+# Closed links --------------------------------------------------------------------------------------------------
+
+
+def test_a_link_expires_14_days_after_it_was_sent(client, invitation):
+    age(invitation, 13.9)
+    assert client.get(accept_url(invitation)).status_code == 200
+    age(invitation, 15)
+    response = accept(client, invitation)
+    assert response.status_code == 410
+    assert "This invitation has expired" in response.content.decode()
+    assert not User.objects.filter(email="nina@example.org").exists()
+    assert CohortInvitation.objects.get(pk=invitation.pk).accepted_at is None
+
+
+def test_a_used_link_cannot_be_used_again(client, client_for, invitation):
+    accept(client, invitation)
+    response = accept(client_for(None), invitation, display_name="Someone else")
+    assert response.status_code == 410
+    assert "already been used" in response.content.decode()
+    assert User.objects.get(email="nina@example.org").display_name == "Nina N."
+
+
+def test_a_revoked_link_is_refused(client, invitation):
+    invitations.invitation_revoke(invitation=invitation)
+    response = accept(client, invitation)
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
+    assert not User.objects.filter(email="nina@example.org").exists()
+
+
+def test_a_forged_link_is_not_found(client, invitation):
+    token = invitations.invitation_token(invitation)
+    response = client.get(reverse("reflect:invitation-accept", kwargs={"token": token[:-2] + "xx"}))
+    assert response.status_code == 404
+    assert "isn&#x27;t valid" in response.content.decode()
+
+
+def test_an_archived_cohort_cannot_be_joined(client, invitation):
+    Cohort.objects.filter(pk=invitation.cohort_id).update(archived_at=timezone.now())
+    response = accept(client, invitation)
+    assert response.status_code == 410
+    assert not User.objects.filter(email="nina@example.org").exists()
+
+
+# The course admin's list ---------------------------------------------------------------------------------------
+
+
+def test_the_list_shows_who_has_not_accepted_with_expired_badges(client_for, course_admin, invitation, cohort):
+    old = CohortInvitation.objects.create(
+        cohort=cohort, email="old@example.org", first_name="Olly", sent_at=timezone.now() - datetime.timedelta(days=20)
+    )
+    CohortInvitation.objects.create(cohort=cohort, email="done@example.org", accepted_at=timezone.now())
+    response = client_for(course_admin).get(reverse("reflect:manage-invitations", kwargs={"pk": cohort.pk}))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "nina@example.org" in page and "Nina New" in page
+    assert "old@example.org" in page
+    assert "done@example.org" not in page
+    assert page.count("Expired</span>") == 1
+    assert set(response.context["page"].object_list) == {invitation, old}
+
+
+def test_the_list_has_an_empty_state(client_for, course_admin, cohort):
+    response = client_for(course_admin).get(reverse("reflect:manage-invitations", kwargs={"pk": cohort.pk}))
+    assert "no one has been invited yet" in response.content.decode()
+
+
+def test_resending_gives_a_fresh_14_days_and_a_new_email(client_for, course_admin, invitation):
+    age(invitation, 20)
+    response = client_for(course_admin).post(reverse("reflect:manage-invitation-resend", kwargs={"pk": invitation.pk}))
+    assert response.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.expires_at > timezone.now() + datetime.timedelta(days=13)
+    (message,) = mail.outbox
+    assert message.to == ["nina@example.org"]
+    assert message.subject == "You're invited to join Autumn on Reflect"
+    link = re.search(r"http\S+/invite/\S+/", message.body).group(0)
+    assert client_for(None).get(link.removeprefix(settings.SITE_URL)).status_code == 200
+
+
+def test_revoking_asks_first_then_closes_the_link(client_for, course_admin, invitation):
+    client = client_for(course_admin)
+    url = reverse("reflect:manage-invitation-revoke", kwargs={"pk": invitation.pk})
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "Withdraw the invitation for nina@example.org?" in confirm.content.decode()
+    assert CohortInvitation.objects.get(pk=invitation.pk).revoked_at is None
+    response = client.post(url)
+    assert response.status_code == 302
+    assert CohortInvitation.objects.get(pk=invitation.pk).revoked_at is not None
+    assert client.post(url).status_code == 404  # no longer open
+
+
+def test_the_email_carries_the_link_in_text_and_html(invitation):
+    message = invitations.invitation_message(invitation)
+    url = invitations.invitation_url(invitation)
+    assert url in message.body
+    assert "Erin Admin has invited you" in message.body
+    html, kind = message.alternatives[0]
+    assert kind == "text/html" and url in html
+    assert "unsubscribe" not in message.body.lower()
+
+
+# Access --------------------------------------------------------------------------------------------------------
+
+
+def _admin_urls(invitation):
+    return [
+        ("get", reverse("reflect:manage-invitations", kwargs={"pk": invitation.cohort_id})),
+        ("post", reverse("reflect:manage-invitation-resend", kwargs={"pk": invitation.pk})),
+        ("get", reverse("reflect:manage-invitation-revoke", kwargs={"pk": invitation.pk})),
+        ("post", reverse("reflect:manage-invitation-revoke", kwargs={"pk": invitation.pk})),
+    ]
+
+
+@pytest.mark.parametrize("persona", ["outsider", "trainee", "tutor"])
+def test_people_who_do_not_run_the_programme_get_404(request, client_for, invitation, persona):
+    client = client_for(request.getfixturevalue(persona))
+    for method, url in _admin_urls(invitation):
+        response = getattr(client, method)(url)
+        assert response.status_code == 404, f"{persona} {method} {url}: {response.status_code}"
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    assert mail.outbox == []
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, invitation):
+    for method, url in _admin_urls(invitation):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302
+        assert response.url.startswith("/accounts/login/")
