@@ -38,7 +38,7 @@ SAM_ENTRIES: list[DemoEntry] = [
             "description": (
                 "I had to move Client A's session by a day because of a placement meeting. They arrived "
                 "on time but sat further back in the chair than usual and said \"it's fine, these things "
-                "happen\" twice before I had asked anything."
+                'happen" twice before I had asked anything.'
             ),
             "feelings": (
                 "I felt a rush of guilt and wanted to over-explain. My chest was tight and I noticed I was "
@@ -46,7 +46,7 @@ SAM_ENTRIES: list[DemoEntry] = [
             ),
             "evaluation": (
                 "For the first few minutes I was out of step: I was managing my own discomfort rather than "
-                "being with theirs. What helped was slowing down and saying, *\"I wonder if the change of day "
+                'being with theirs. What helped was slowing down and saying, *"I wonder if the change of day '
                 "landed harder than 'fine'.\"* They paused, then said it reminded them of being fitted in "
                 "around other people."
             ),
@@ -62,7 +62,7 @@ SAM_ENTRIES: list[DemoEntry] = [
             ),
             "action_plan": (
                 "- Give more notice of any changes and name them at the start of the session.\n"
-                "- Watch for \"it's fine\" as a possible quiet rupture.\n"
+                '- Watch for "it\'s fine" as a possible quiet rupture.\n'
                 "- Take my urge to over-apologise to supervision."
             ),
         },
@@ -81,7 +81,7 @@ SAM_ENTRIES: list[DemoEntry] = [
         "tags": ["own therapy", "power", "vulnerability"],
         "body": (
             "In my own therapy today I kept glancing at the clock, and my therapist gently asked what "
-            "I was watching for. I realised I was rationing what I said so that I wouldn't be \"too much\" "
+            'I was watching for. I realised I was rationing what I said so that I wouldn\'t be "too much" '
             "before the end. She knows when the session ends; I don't get to decide. That is a small "
             "thing, but it made the **power differential** feel very real.\n\n"
             "After the session I felt flat and a bit shut down, which surprised me. I think I touched "
@@ -130,7 +130,7 @@ SAM_ENTRIES: list[DemoEntry] = [
         "tags": ["skills", "co-regulation"],
         "body": (
             "In triads I was the counsellor and my colleague brought a mildly stressful topic. The "
-            "observer's feedback was that my voice sped up whenever the \"client\" became upset, and that "
+            'observer\'s feedback was that my voice sped up whenever the "client" became upset, and that '
             "they then sped up too. When I slowed down, so did they.\n\n"
             "It was a useful small demonstration of **co-regulation**: people borrow our calm before they "
             "can find their own, but they also pick up our agitation. I'm going to practise a slower "
@@ -187,7 +187,7 @@ SAM_ENTRIES: list[DemoEntry] = [
         "tags": ["client B", "window of tolerance"],
         "body": (
             "Notes to finish later. About ten minutes from the end, Client B stopped mid-sentence and "
-            "looked at the floor. Their voice went flat and they said they \"didn't know\" to the next "
+            'looked at the floor. Their voice went flat and they said they "didn\'t know" to the next '
             "few questions. I think they may have dropped out of their window into hypo-arousal.\n\n"
             "I noticed I went foggy too. Next time: slow down, ask about their feet on the floor, and "
             "*not* try to go deeper until they are back."
@@ -197,7 +197,7 @@ SAM_ENTRIES: list[DemoEntry] = [
 
 ALEX_ENTRIES: list[DemoEntry] = [
     {
-        "title": "When Client C said \"I'm fine\"",
+        "title": 'When Client C said "I\'m fine"',
         "kind": "client_work",
         "template": "driscoll",
         "days_ago": 2,
@@ -242,8 +242,7 @@ ALEX_ENTRIES: list[DemoEntry] = [
         "tags": ["own therapy", "vulnerability"],
         "sections": {
             "description": (
-                "I cried in my therapy session for the first time, talking about moving schools a lot "
-                "as a child."
+                "I cried in my therapy session for the first time, talking about moving schools a lot as a child."
             ),
             "feelings": (
                 "Embarrassed at first, and I tried to stop. Then relief. My body felt looser afterwards, "
@@ -262,9 +261,7 @@ ALEX_ENTRIES: list[DemoEntry] = [
                 "Staying present can be more helpful than doing something. I'd have reached for the "
                 "tissues, mostly to ease my own discomfort."
             ),
-            "action_plan": (
-                "Notice my urge to soothe clients' tears quickly, and practise staying with them instead."
-            ),
+            "action_plan": ("Notice my urge to soothe clients' tears quickly, and practise staying with them instead."),
         },
     },
     {
@@ -446,14 +443,14 @@ PRIYA_ENTRIES: list[DemoEntry] = [
         ),
     },
     {
-        "title": "Recording review: my \"mm-hm\"",
+        "title": 'Recording review: my "mm-hm"',
         "kind": "skills_practice",
         "template": "free",
         "days_ago": 32,
         "visibility": "private",
         "tags": ["skills", "repetition"],
         "body": (
-            "Listening back to a practice recording, I counted fourteen \"mm-hm\"s in five minutes. Some "
+            'Listening back to a practice recording, I counted fourteen "mm-hm"s in five minutes. Some '
             "were warm and encouraging; some, I think, were me filling silence because I was nervous.\n\n"
             "I've been practising letting short silences be. It feels awkward, but it's getting easier "
             "each week. Change really does seem to come from repeating the new thing until it stops "

@@ -91,13 +91,16 @@ def world(trainee, trainee2, tutor, other_tutor, course_admin, cohort, other_coh
         if spec.draft:
             # A draft has never been published, so it has no revisions of its
             # own; give it one so the restore URL has something to point at.
-            entry = make_entry(trainee, cohort, draft=True, title=spec.title, body=spec.body,
-                               visibility=spec.visibility)
+            entry = make_entry(
+                trainee, cohort, draft=True, title=spec.title, body=spec.body, visibility=spec.visibility
+            )
             revision = EntryRevision.objects.create(entry=entry, title=spec.old_title, body=spec.old_body)
         else:
             entry = make_entry(trainee, cohort, title=spec.old_title, body=spec.old_body, visibility=spec.visibility)
             entry = services.entry_publish(
-                author=trainee, cohort=cohort, entry=entry,
+                author=trainee,
+                cohort=cohort,
+                entry=entry,
                 data=entry_data(title=spec.title, body=spec.body, visibility=spec.visibility),
             )
             revision = entry.revisions.get()
@@ -105,16 +108,27 @@ def world(trainee, trainee2, tutor, other_tutor, course_admin, cohort, other_coh
             services.entry_delete(entry=entry)
         entry.refresh_from_db()
         entries[key], revisions[key] = entry, revision
-    users = {"author": trainee, "same_cohort_trainee": trainee2, "cohort_tutor": tutor,
-             "other_cohort_tutor": other_tutor, "course_admin": course_admin, "anonymous": None}
+    users = {
+        "author": trainee,
+        "same_cohort_trainee": trainee2,
+        "cohort_tutor": tutor,
+        "other_cohort_tutor": other_tutor,
+        "course_admin": course_admin,
+        "anonymous": None,
+    }
     return World(entries=entries, revisions=revisions, users=users)
 
 
 def snapshot(entry: JournalEntry) -> dict:
     entry = JournalEntry.objects.get(pk=entry.pk)
     return {
-        "title": entry.title, "body": entry.body, "visibility": entry.visibility, "status": entry.status,
-        "deleted_at": entry.deleted_at, "pending": entry.pending, "revisions": entry.revisions.count(),
+        "title": entry.title,
+        "body": entry.body,
+        "visibility": entry.visibility,
+        "status": entry.status,
+        "deleted_at": entry.deleted_at,
+        "pending": entry.pending,
+        "revisions": entry.revisions.count(),
     }
 
 
@@ -139,14 +153,28 @@ AUTOSAVED_TITLE = "Autosaved by the editor"
 
 def post_data(action: str, entry: JournalEntry, cohort) -> dict:
     if action == "edit_post":
-        return {"title": EDITED_TITLE, "body": "Edited text.", "kind": "general", "template": "free",
-                "visibility": entry.visibility, "cohort": cohort.pk, "action": "publish"}
+        return {
+            "title": EDITED_TITLE,
+            "body": "Edited text.",
+            "kind": "general",
+            "template": "free",
+            "visibility": entry.visibility,
+            "cohort": cohort.pk,
+            "action": "publish",
+        }
     if action == "visibility":
         flipped = Visibility.PRIVATE if entry.visibility == Visibility.SHARED else Visibility.SHARED
         return {"visibility": flipped}
     if action == "autosave":
-        return {"entry_id": entry.pk, "title": AUTOSAVED_TITLE, "body": "Autosaved text.", "kind": "general",
-                "template": "free", "visibility": entry.visibility, "cohort": cohort.pk}
+        return {
+            "entry_id": entry.pk,
+            "title": AUTOSAVED_TITLE,
+            "body": "Autosaved text.",
+            "kind": "general",
+            "template": "free",
+            "visibility": entry.visibility,
+            "cohort": cohort.pk,
+        }
     return {}
 
 
@@ -238,12 +266,12 @@ def assert_author_action_applied(action, entry, spec, before, after):
 PAGES = ["journal_list", "trash", "dashboard", "own_cohort", "other_cohort"]
 PAGE_STATUS = {
     #                      list trash home own other
-    "author":              (200, 200, 200, 404, 404),
+    "author": (200, 200, 200, 404, 404),
     "same_cohort_trainee": (200, 200, 200, 404, 404),
-    "cohort_tutor":        (200, 200, 200, 200, 404),
-    "other_cohort_tutor":  (200, 200, 200, 404, 200),
-    "course_admin":        (200, 200, 200, 200, 200),
-    "anonymous":           (302, 302, 302, 302, 302),
+    "cohort_tutor": (200, 200, 200, 200, 404),
+    "other_cohort_tutor": (200, 200, 200, 404, 200),
+    "course_admin": (200, 200, 200, 200, 200),
+    "anonymous": (302, 302, 302, 302, 302),
 }
 
 
@@ -289,10 +317,18 @@ def test_page_access(role, page, world, cohort, other_cohort, client_for):
 
 def test_a_tutor_never_sees_unpublished_changes_to_a_shared_entry(trainee, tutor, cohort, make_entry, client_for):
     entry = make_entry(trainee, cohort, title="Published qzPubTitle", body="qzPubBody", visibility=Visibility.SHARED)
-    response = client_for(trainee).post(f"/journal/{entry.pk}/edit/", {
-        "title": "Half-written qzPendingTitle", "body": "qzPendingBody", "kind": "general", "template": "free",
-        "visibility": "shared", "cohort": cohort.pk, "action": "draft",
-    })
+    response = client_for(trainee).post(
+        f"/journal/{entry.pk}/edit/",
+        {
+            "title": "Half-written qzPendingTitle",
+            "body": "qzPendingBody",
+            "kind": "general",
+            "template": "free",
+            "visibility": "shared",
+            "cohort": cohort.pk,
+            "action": "draft",
+        },
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.pending, "the draft of a published entry is held aside"
@@ -318,10 +354,10 @@ def assigned_tutor(user_factory, cohort, trainee2):
 
 @pytest.fixture
 def two_shared_entries(trainee, trainee2, cohort, make_entry):
-    alice = make_entry(trainee, cohort, title="Alice shared qzAliceShared", body="qzAliceBody",
-                       visibility=Visibility.SHARED)
-    bob = make_entry(trainee2, cohort, title="Bob shared qzBobShared", body="qzBobBody",
-                     visibility=Visibility.SHARED)
+    alice = make_entry(
+        trainee, cohort, title="Alice shared qzAliceShared", body="qzAliceBody", visibility=Visibility.SHARED
+    )
+    bob = make_entry(trainee2, cohort, title="Bob shared qzBobShared", body="qzBobBody", visibility=Visibility.SHARED)
     return alice, bob
 
 
@@ -380,10 +416,18 @@ def csrf_client(trainee):
 
 
 def test_creating_an_entry_without_a_csrf_token_is_refused(csrf_client, cohort):
-    response = csrf_client.post("/journal/new/", {
-        "title": "Forged qzForged", "body": "Forged body", "kind": "general", "template": "free",
-        "visibility": "shared", "cohort": cohort.pk, "action": "publish",
-    })
+    response = csrf_client.post(
+        "/journal/new/",
+        {
+            "title": "Forged qzForged",
+            "body": "Forged body",
+            "kind": "general",
+            "template": "free",
+            "visibility": "shared",
+            "cohort": cohort.pk,
+            "action": "publish",
+        },
+    )
     assert response.status_code == 403
     assert not JournalEntry.objects.exists()
 
@@ -391,10 +435,18 @@ def test_creating_an_entry_without_a_csrf_token_is_refused(csrf_client, cohort):
 def test_editing_an_entry_without_a_csrf_token_is_refused(csrf_client, trainee, cohort, make_entry):
     entry = make_entry(trainee, cohort, title="Original title", body="Original body")
     before = snapshot(entry)
-    response = csrf_client.post(f"/journal/{entry.pk}/edit/", {
-        "title": "Forged qzForged", "body": "Forged body", "kind": "general", "template": "free",
-        "visibility": "shared", "cohort": cohort.pk, "action": "publish",
-    })
+    response = csrf_client.post(
+        f"/journal/{entry.pk}/edit/",
+        {
+            "title": "Forged qzForged",
+            "body": "Forged body",
+            "kind": "general",
+            "template": "free",
+            "visibility": "shared",
+            "cohort": cohort.pk,
+            "action": "publish",
+        },
+    )
     assert response.status_code == 403
     assert snapshot(entry) == before
 
@@ -404,10 +456,19 @@ def test_the_editor_with_its_csrf_token_still_saves(csrf_client, trainee, cohort
     entry = make_entry(trainee, cohort, title="Original title", body="Original body")
     page = csrf_client.get(f"/journal/{entry.pk}/edit/")
     token = page.cookies["csrftoken"].value
-    response = csrf_client.post(f"/journal/{entry.pk}/edit/", {
-        "csrfmiddlewaretoken": token, "title": "Saved title", "body": "Saved body", "kind": "general",
-        "template": "free", "visibility": "private", "cohort": cohort.pk, "action": "publish",
-    })
+    response = csrf_client.post(
+        f"/journal/{entry.pk}/edit/",
+        {
+            "csrfmiddlewaretoken": token,
+            "title": "Saved title",
+            "body": "Saved body",
+            "kind": "general",
+            "template": "free",
+            "visibility": "private",
+            "cohort": cohort.pk,
+            "action": "publish",
+        },
+    )
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.title == "Saved title"
@@ -416,8 +477,9 @@ def test_the_editor_with_its_csrf_token_still_saves(csrf_client, trainee, cohort
 # --- reads are recorded ----------------------------------------------------
 
 
-def test_a_tutor_reading_a_shared_entry_is_recorded_and_shown_to_the_author(trainee, tutor, cohort, make_entry,
-                                                                            client_for):
+def test_a_tutor_reading_a_shared_entry_is_recorded_and_shown_to_the_author(
+    trainee, tutor, cohort, make_entry, client_for
+):
     entry = make_entry(trainee, cohort, visibility=Visibility.SHARED)
     author_client = client_for(trainee)
     assert "Charlie Tutor" not in author_client.get(f"/journal/{entry.pk}/").content.decode()

@@ -35,16 +35,31 @@ def admin_client(client_for, superuser):
 def entry(trainee, tutor, cohort, make_entry):
     """A shared entry with everything that holds text filled in: an earlier
     version, unpublished changes, a body note, a read by the tutor."""
-    entry = make_entry(trainee, cohort, title=f"Old {MARKERS['old_title']}", body=f"Old {MARKERS['old_body']}",
-                       visibility=Visibility.SHARED, body_note=f"Tight chest {MARKERS['body_note']}",
-                       tags=["rupture"])
+    entry = make_entry(
+        trainee,
+        cohort,
+        title=f"Old {MARKERS['old_title']}",
+        body=f"Old {MARKERS['old_body']}",
+        visibility=Visibility.SHARED,
+        body_note=f"Tight chest {MARKERS['body_note']}",
+        tags=["rupture"],
+    )
     entry = services.entry_publish(
-        author=trainee, cohort=cohort, entry=entry,
-        data=entry_data(title=f"Now {MARKERS['title']}", body=f"Now {MARKERS['body']}", visibility=Visibility.SHARED,
-                        body_note=f"Tight chest {MARKERS['body_note']}"),
+        author=trainee,
+        cohort=cohort,
+        entry=entry,
+        data=entry_data(
+            title=f"Now {MARKERS['title']}",
+            body=f"Now {MARKERS['body']}",
+            visibility=Visibility.SHARED,
+            body_note=f"Tight chest {MARKERS['body_note']}",
+        ),
     )
     services.entry_save_draft(
-        author=trainee, cohort=cohort, entry=entry, data={},
+        author=trainee,
+        cohort=cohort,
+        entry=entry,
+        data={},
         raw={"title": f"Pending {MARKERS['pending']}", "body": f"Pending {MARKERS['pending']}"},
     )
     services.access_record(entry=entry, user=tutor)
@@ -55,8 +70,14 @@ def entry(trainee, tutor, cohort, make_entry):
 
 @pytest.fixture
 def gibbs_draft(trainee, cohort, make_entry):
-    return make_entry(trainee, cohort, draft=True, title=f"Draft {MARKERS['draft']}", template="gibbs",
-                      sections={"description": f"What happened {MARKERS['section']}"})
+    return make_entry(
+        trainee,
+        cohort,
+        draft=True,
+        title=f"Draft {MARKERS['draft']}",
+        template="gibbs",
+        sections={"description": f"What happened {MARKERS['section']}"},
+    )
 
 
 def assert_no_journal_text(response, url: str) -> None:

@@ -50,7 +50,7 @@ PAYLOADS = [
     "[x](vbscript:msgbox(1))",
     "<javascript:alert(1)>",
     "[x][evil]\n\n[evil]: javascript:alert(1)",
-    "[x][evil]\n\n[evil]: <javascript:alert(1)> \"title\"",
+    '[x][evil]\n\n[evil]: <javascript:alert(1)> "title"',
     "[x]\n\n[x]: data:text/html,<script>alert(1)</script>",
     # ... and in HTML
     '<a href="javascript:alert(1)">x</a>',
@@ -82,12 +82,12 @@ PAYLOADS = [
     # forms
     '<form action="javascript:alert(1)"><button>x</button></form>',
     '<button formaction="javascript:alert(1)">x</button>',
-    '<input onfocus=alert(1) autofocus>',
+    "<input onfocus=alert(1) autofocus>",
     # MathML / SVG / parser-differential (mutation XSS) tricks
     '<math href="javascript:alert(1)">CLICK</math>',
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     '<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>',
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text x=\"20\" y=\"20\">x</text></a></svg>",
+    '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">x</text></a></svg>',
     '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
     "<template><script>alert(1)</script></template>",
     # Markdown's raw-HTML-in-HTML extension
@@ -97,14 +97,49 @@ assert len(PAYLOADS) >= 25
 
 # Elements that must never come out of a writer's text.
 FORBIDDEN_IN_BODY = {
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "svg", "math", "link",
-    "meta", "base", "form", "input", "button", "textarea", "select", "template", "noscript", "title", "body",
-    "html", "head",
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "style",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "template",
+    "noscript",
+    "title",
+    "body",
+    "html",
+    "head",
 }
 # Elements no page here has any business containing at all.
 FORBIDDEN_ANYWHERE = {"iframe", "frame", "frameset", "object", "embed", "applet", "style", "svg", "math", "base"}
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "background", "poster", "srcset",
-                  "cite", "longdesc", "lowsrc", "dynsrc", "ping"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "background",
+    "poster",
+    "srcset",
+    "cite",
+    "longdesc",
+    "lowsrc",
+    "dynsrc",
+    "ping",
+}
 BAD_SCHEMES = ("javascript:", "data:", "vbscript:")
 STATIC_SCRIPT_PREFIX = "/static/"
 
@@ -232,10 +267,18 @@ def test_live_preview_is_safe(payload, trainee, client_for):
 def test_pages_listing_or_editing_the_entry_are_safe(payload, trainee, tutor, cohort, hostile_entry, client_for):
     entry = hostile_entry(payload)
     # An earlier version holding the payload, for the history page.
-    services.entry_publish(author=trainee, cohort=cohort, entry=entry,
-                           data=entry_data(title="Later title", body="Later body", visibility=Visibility.SHARED))
-    services.entry_publish(author=trainee, cohort=cohort, entry=entry,
-                           data=entry_data(title=payload[:200], body=payload, visibility=Visibility.SHARED))
+    services.entry_publish(
+        author=trainee,
+        cohort=cohort,
+        entry=entry,
+        data=entry_data(title="Later title", body="Later body", visibility=Visibility.SHARED),
+    )
+    services.entry_publish(
+        author=trainee,
+        cohort=cohort,
+        entry=entry,
+        data=entry_data(title=payload[:200], body=payload, visibility=Visibility.SHARED),
+    )
     author, tutor_client = client_for(trainee), client_for(tutor)
     pages = {
         "history": (author, f"/journal/{entry.pk}/history/", True),
@@ -286,16 +329,24 @@ def test_the_checker_catches_what_it_looks_for():
     ):
         with pytest.raises(AssertionError):
             assert_safe(markup, where="checker self-test")
-    assert_safe('<div class="entry-body"><a href="https://example.org">x</a></div><form></form>'
-                '<script src="/static/x.js"></script>', where="checker self-test")
+    assert_safe(
+        '<div class="entry-body"><a href="https://example.org">x</a></div><form></form>'
+        '<script src="/static/x.js"></script>',
+        where="checker self-test",
+    )
 
 
 # --- titles are text, not markup ----------------------------------------------
 
 
 def test_a_title_is_shown_escaped(trainee, tutor, cohort, make_entry, client_for):
-    entry = make_entry(trainee, cohort, title="<script>alert('t')</script> & <b>bold</b>", body="Plain words.",
-                       visibility=Visibility.SHARED)
+    entry = make_entry(
+        trainee,
+        cohort,
+        title="<script>alert('t')</script> & <b>bold</b>",
+        body="Plain words.",
+        visibility=Visibility.SHARED,
+    )
     escaped = "&lt;script&gt;alert(&#x27;t&#x27;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
     pages = [
         (client_for(trainee), f"/journal/{entry.pk}/"),
