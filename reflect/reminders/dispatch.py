@@ -227,10 +227,12 @@ def reminders_dispatch(*, now: datetime.datetime | None = None, dry_run: bool = 
     if dry_run:
         return report
     with transaction.atomic():
-        before = ReminderDelivery.objects.count()
+        # Rows made now have higher ids than any before; counting them by id
+        # stays cheap however long the ledger grows.
+        before = ReminderDelivery.objects.aggregate(last=Max("pk"))["last"] or 0
         for start in range(0, len(report.planned), CHUNK):
             ReminderDelivery.objects.bulk_create(report.planned[start : start + CHUNK], ignore_conflicts=True)
-        report.created = ReminderDelivery.objects.count() - before
+        report.created = ReminderDelivery.objects.filter(pk__gt=before).count()
         report.enqueued = enqueue_waiting(now=now)
     return report
 
@@ -242,15 +244,19 @@ def enqueue_waiting(*, now: datetime.datetime) -> int:
     from reflect.reminders.tasks import send_deliveries
 
     stale = now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
-    waiting = ReminderDelivery.objects.filter(
+    unsent = [DeliveryStatus.PENDING, DeliveryStatus.SENDING]
+    # Stamp them in one statement, then read back what this run stamped.
+    stamped = ReminderDelivery.objects.filter(
         Q(status=DeliveryStatus.PENDING, enqueued_at__isnull=True)
         | Q(status=DeliveryStatus.PENDING, enqueued_at__lt=stale)
         | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale)
-    )
+    ).update(enqueued_at=now)
+    if not stamped:
+        return 0
+    waiting = ReminderDelivery.objects.filter(enqueued_at=now, status__in=unsent)
     ids = list(waiting.order_by("id").values_list("id", flat=True))
     batch = settings.REMINDER_SEND_BATCH
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        ReminderDelivery.objects.filter(pk__in=chunk).update(enqueued_at=now)
         transaction.on_commit(lambda chunk=chunk: send_deliveries.delay(chunk))
     return len(ids)

@@ -28,8 +28,8 @@ from reflect.cohorts.dashboard import awaiting_assessment, unread_shared
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.feedback.models import Comment, CommentStatus, Notification
 from reflect.feedback.services import comment_url
-from reflect.journal.models import JournalEntry, Status
-from reflect.prompts.models import Prompt
+from reflect.journal.models import JournalEntry
+from reflect.reminders.lookups import Lookups
 
 SUBJECT_PROMPT_CHARS = 80
 DIGEST_SHOWN = 20  # items per digest section; the rest are counted, with a link to the cohort page
@@ -37,17 +37,19 @@ DIGEST_SHOWN = 20  # items per digest section; the rest are counted, with a link
 Built = tuple[str, dict] | None  # (template name, context), or None: nothing to send
 
 
-def build_message(delivery) -> EmailMultiAlternatives | None:
+def build_message(delivery, lookups: Lookups | None = None) -> EmailMultiAlternatives | None:
     """The email for a ReminderDelivery (with its user loaded), or None if there is
-    nothing to send any more."""
+    nothing to send any more. `lookups` holds what a send batch shares; without it
+    the row's own are fetched."""
     user = delivery.user
     if not _can_email(user) or not _wants(user, delivery.category):
         return None
-    built = _BUILDERS[delivery.category](delivery, user)
+    lookups = lookups or Lookups([delivery])
+    built = _BUILDERS[delivery.category](delivery, user, lookups)
     if built is None:
         return None
     name, context = built
-    return _render(name, user, delivery.category, context)
+    return _render(name, user, delivery.category, context, lookups)
 
 
 def notifications_mark_emailed(delivery) -> int:
@@ -63,8 +65,11 @@ def _can_email(user: User) -> bool:
 
 
 def _wants(user: User, category: str) -> bool:
-    preferences = NotificationPreferences.objects.filter(user=user).first()
-    return preferences is None or preferences.wants(category)
+    try:
+        preferences = user.preferences  # loaded with the user when a batch claims its rows
+    except NotificationPreferences.DoesNotExist:
+        return True
+    return preferences.wants(category)
 
 
 def absolute(path: str) -> str:
@@ -84,14 +89,14 @@ def _when(moment: datetime.datetime, tz: zoneinfo.ZoneInfo) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}, {local:%H:%M} ({tz.key})"
 
 
-def _render(name: str, user: User, category: str, context: dict) -> EmailMultiAlternatives:
+def _render(name: str, user: User, category: str, context: dict, lookups: Lookups) -> EmailMultiAlternatives:
     unsubscribe = unsubscribe_url(user, category)
     context = {
         **context,
         "user": user,
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
-        "preferences_url": absolute(reverse("accounts:preferences")),
+        "preferences_url": lookups.url("accounts:preferences"),
         "category_phrase": CATEGORY_PHRASES[category],
     }
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
@@ -119,26 +124,32 @@ def _tidy(text: str) -> str:
 # Weekly prompt -------------------------------------------------------------------------------------------------
 
 
-def weekly_prompt(delivery, user: User) -> Built:
+def weekly_prompt(delivery, user: User, lookups: Lookups) -> Built:
     payload = delivery.payload
-    prompt = Prompt.objects.filter(pk=payload.get("prompt_id")).first()
+    prompt = lookups.prompt(payload.get("prompt_id"))
     if prompt is None:
         return None
-    cohort = Cohort.objects.filter(pk=payload.get("cohort_id")).first()
+    cohort = lookups.cohort(payload.get("cohort_id"))
     tz = _zone(cohort.time_zone if cohort else user.time_zone)
     week_start = parse_date(payload.get("week_start") or "") or _monday(timezone.now().astimezone(tz).date())
     since = datetime.datetime.combine(week_start, datetime.time.min, tzinfo=tz)
-    written = (
-        JournalEntry.objects.alive().filter(author=user, status=Status.PUBLISHED, published_at__gte=since).exists()
-    )
-    start_url = absolute(reverse("reflect:entry-new")) + "?" + urlencode({"prompt": prompt.text})
+    written = lookups.has_written(user.pk, since)
+    start_url = lookups.url("reflect:entry-new") + "?" + urlencode({"prompt": prompt.text})
     return "weekly_prompt", {
         "prompt": prompt,
-        "prompt_short": Truncator(" ".join(prompt.text.split())).chars(SUBJECT_PROMPT_CHARS),
+        "prompt_short": subject_line(prompt.text),
         "cohort": cohort,
         "already_written": written,
         "start_url": start_url,
     }
+
+
+def subject_line(text: str) -> str:
+    """The prompt's first sentence if it fits a subject line, else the prompt cut
+    short: a whole question reads better in an inbox than half of two."""
+    text = " ".join(text.split())
+    first = re.split(r"(?<=[.?!])\s", text, maxsplit=1)[0]
+    return first if len(first) <= SUBJECT_PROMPT_CHARS else Truncator(text).chars(SUBJECT_PROMPT_CHARS)
 
 
 def _monday(day: datetime.date) -> datetime.date:
@@ -148,7 +159,7 @@ def _monday(day: datetime.date) -> datetime.date:
 # Deadlines -------------------------------------------------------------------------------------------------------
 
 
-def deadlines(delivery, user: User) -> Built:
+def deadlines(delivery, user: User, lookups: Lookups) -> Built:
     checkpoint = Checkpoint.objects.filter(pk=delivery.payload.get("checkpoint_id")).select_related("cohort").first()
     if checkpoint is None:
         return None
@@ -200,8 +211,8 @@ def _deadline_overdue(checkpoint: Checkpoint, user: User) -> Built:
 # Tutor digest ----------------------------------------------------------------------------------------------------
 
 
-def digest(delivery, user: User) -> Built:
-    cohort = Cohort.objects.filter(pk=delivery.payload.get("cohort_id")).first()
+def digest(delivery, user: User, lookups: Lookups) -> Built:
+    cohort = lookups.cohort(delivery.payload.get("cohort_id"))
     since = parse_datetime(delivery.payload.get("since") or "")
     if cohort is None:
         return None
@@ -270,7 +281,7 @@ def _notifications(user_id: int, payload: dict):
     return Notification.objects.filter(user_id=user_id, emailed_at__isnull=True, pk__lte=payload.get("up_to") or 0)
 
 
-def notifications(delivery, user: User) -> Built:
+def notifications(delivery, user: User, lookups: Lookups) -> Built:
     items = list(_notifications(user.pk, delivery.payload).order_by("created_at", "id"))
     if not items:
         return None

@@ -26,22 +26,15 @@ def dispatch_reminders() -> int:
     time_limit=settings.REMINDER_TASK_TIME_LIMIT,
 )
 def send_deliveries(self, delivery_ids: list[int]) -> int:
-    """Send a batch. A delivery that fails for now is retried on its own, with
+    """Send a batch. Deliveries that fail for now are retried on their own, with
     exponential backoff and jitter, so one slow address never holds up the rest."""
-    sent, retry = 0, []
-    for delivery_id in delivery_ids:
-        try:
-            if delivery.delivery_send(delivery_id=delivery_id) == "sent":
-                sent += 1
-        except delivery.TransientSendError as exc:
-            retry.append((delivery_id, str(exc)))
-    if retry:
-        ids = [i for i, _ in retry]
+    outcome = delivery.deliveries_send(delivery_ids=delivery_ids)
+    if outcome.retry:
         if self.request.retries >= MAX_RETRIES:
-            for delivery_id, error in retry:
+            for delivery_id, error in outcome.retry.items():
                 delivery.delivery_give_up(delivery_id=delivery_id, error=error)
         else:
             backoff = min(60 * 2**self.request.retries, settings.REMINDER_MAX_BACKOFF)
             countdown = backoff + random.uniform(0, backoff / 2)
-            raise self.retry(args=[ids], countdown=countdown)
-    return sent
+            raise self.retry(args=[list(outcome.retry)], countdown=countdown)
+    return outcome.sent

@@ -13,7 +13,7 @@ from reflect.feedback import services as feedback
 from reflect.feedback.models import Notification, NotificationKind
 from reflect.journal.models import AccessEvent, JournalEntry
 from reflect.prompts.models import Prompt, Theme
-from reflect.reminders.emails import build_message, notifications_mark_emailed
+from reflect.reminders.emails import build_message, notifications_mark_emailed, subject_line
 from reflect.reminders.models import ReminderDelivery
 from tests.reflect.assessment_factories import make_checkpoint, make_submission
 
@@ -39,7 +39,12 @@ def prompt(db):
 
 def delivery(user, category, payload, period="p1") -> ReminderDelivery:
     row = ReminderDelivery.objects.create(user=user, category=category, period=period, payload=payload)
-    return ReminderDelivery.objects.select_related("user").get(pk=row.pk)
+    return fresh(row)
+
+
+def fresh(row) -> ReminderDelivery:
+    """The row as a send batch loads it when it claims it."""
+    return ReminderDelivery.objects.select_related("user", "user__preferences").get(pk=row.pk)
 
 
 def html_of(message) -> str:
@@ -65,9 +70,7 @@ def test_weekly_prompt_has_the_prompt_in_subject_and_both_parts(trainee, cohort,
     message = build_message(weekly(trainee, cohort, prompt))
     assert message.to == ["alice@example.test"]
     assert message.from_email == "Reflect <noreply@reflect.example>"
-    assert LONG_PROMPT[:60] in message.subject
-    assert message.subject.endswith("…") and len(message.subject) < 110
-    assert "\n" not in message.subject
+    assert message.subject == "This week's prompt: Think of a moment this week when you felt out of step with a client."
     start = f"{SITE}/journal/new/?prompt={quote_plus(LONG_PROMPT)}"
     assert LONG_PROMPT in message.body and start in message.body
     html = html_of(message)
@@ -109,11 +112,11 @@ def test_an_entry_from_last_week_does_not_count_as_this_week(trainee, cohort, pr
 def test_weekly_prompt_is_not_built_when_the_prompt_is_gone_or_turned_off(trainee, cohort, prompt):
     row = weekly(trainee, cohort, prompt)
     NotificationPreferences.objects.create(user=trainee, weekly_prompt=False)
-    assert build_message(row) is None
+    assert build_message(fresh(row)) is None
     NotificationPreferences.objects.filter(user=trainee).update(weekly_prompt=True)
-    assert build_message(row) is not None
+    assert build_message(fresh(row)) is not None
     prompt.delete()
-    assert build_message(row) is None
+    assert build_message(fresh(row)) is None
 
 
 def test_nothing_is_built_for_a_refused_address(trainee, cohort, prompt):
@@ -247,3 +250,15 @@ def test_a_single_notification_is_the_subject(trainee):
     [note] = notify_many(trainee, 1)
     message = build_message(delivery(trainee, EmailCategory.NOTIFICATIONS, {"up_to": note.pk}))
     assert message.subject == "Charlie Tutor commented on “Entry 0”."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("What helped you find your way back? Notice your body too.", "What helped you find your way back?"),
+        ("Short.\nSecond line.", "Short."),
+        ("word " * 30, ("word " * 16)[:79] + "…"),
+    ],
+)
+def test_the_subject_holds_the_first_sentence_or_the_prompt_cut_short(text, expected):
+    assert subject_line(text) == expected
