@@ -156,11 +156,12 @@ else:
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport
 # so that `make run` needs no server.
 CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", BASE_DIR / "var" / "celery"))
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task not acknowledged within this time is handed to another worker;
     # every task time limit below stays well under it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -196,7 +197,9 @@ REMINDER_TASK_SOFT_TIME_LIMIT = int(os.environ.get("REMINDER_TASK_SOFT_TIME_LIMI
 REMINDER_TASK_TIME_LIMIT = int(os.environ.get("REMINDER_TASK_TIME_LIMIT", "300"))
 REMINDER_CLAIM_LEASE_SECONDS = int(os.environ.get("REMINDER_CLAIM_LEASE_SECONDS", "600"))
 REMINDER_SEND_BATCH = int(os.environ.get("REMINDER_SEND_BATCH", "100"))
-REMINDER_MAX_BACKOFF = 1800
+# A retry waits at most 1.5 times this (backoff plus jitter): always less than the
+# visibility timeout, so a waiting retry is never handed to a second worker.
+REMINDER_MAX_BACKOFF = min(1800, CELERY_VISIBILITY_TIMEOUT // 2)
 
 # Email: console in development, SMTP otherwise.
 EMAIL_BACKEND = os.environ.get(
