@@ -20,7 +20,7 @@ from reflect.assessment.models import (
     SubmissionStatus,
     SubmittedEntry,
 )
-from reflect.cohorts.models import Membership, Role
+from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.feedback.models import NotificationKind
 from reflect.feedback.notify import notify
 from reflect.journal.models import JournalEntry, Status, Visibility
@@ -42,6 +42,12 @@ def latest_submission(*, checkpoint: Checkpoint, trainee: User) -> Submission | 
     return Submission.objects.filter(checkpoint=checkpoint, trainee=trainee).order_by("-attempt").first()
 
 
+def _refuse_if_archived(cohort_id: int) -> None:
+    """An archived cohort is read-only for everyone: no submitting, marking or releasing."""
+    if Cohort.objects.filter(pk=cohort_id, archived_at__isnull=False).exists():
+        raise AssessmentError("This cohort has been archived, so its portfolio work is read-only.")
+
+
 def released_outcome(submission: Submission) -> str | None:
     released = submission.assessments.filter(released_at__isnull=False).order_by("-released_at").first()
     return released.outcome if released else None
@@ -52,8 +58,7 @@ def submission_start(*, checkpoint: Checkpoint, trainee: User) -> Submission:
     """Open a submission to prepare. A new attempt is allowed only after a released Refer."""
     if not Membership.objects.filter(user=trainee, cohort=checkpoint.cohort, role=Role.TRAINEE).exists():
         raise AssessmentError("Only trainees of this cohort can submit to this checkpoint.")
-    if checkpoint.cohort.archived_at is not None:
-        raise AssessmentError("This cohort has been archived, so nothing more can be submitted.")
+    _refuse_if_archived(checkpoint.cohort_id)
     latest = latest_submission(checkpoint=checkpoint, trainee=trainee)
     if latest is not None:
         if latest.status == SubmissionStatus.DRAFT:
@@ -81,6 +86,7 @@ def eligible_entries(*, submission: Submission):
 
 @transaction.atomic
 def submission_update(*, submission: Submission, entry_ids: list[int], summary: str) -> Submission:
+    _refuse_if_archived(submission.checkpoint.cohort_id)
     if submission.status != SubmissionStatus.DRAFT:
         raise AssessmentError("This submission has been submitted and can no longer be changed.")
     entries = list(eligible_entries(submission=submission).filter(pk__in=entry_ids))
@@ -95,6 +101,7 @@ def submission_update(*, submission: Submission, entry_ids: list[int], summary: 
 @transaction.atomic
 def submission_submit(*, submission: Submission) -> Submission:
     """Submit once: chosen entries become shared and their text is snapshotted."""
+    _refuse_if_archived(submission.checkpoint.cohort_id)
     # Only entries that are still published and not in Trash are snapshotted.
     entries = list(eligible_entries(submission=submission).filter(submissions=submission).order_by("created_at"))
     if not entries:
@@ -128,6 +135,7 @@ def submission_submit(*, submission: Submission) -> Submission:
 @transaction.atomic
 def submission_withdraw(*, submission: Submission) -> Submission:
     """Withdraw is possible only until a tutor starts assessing."""
+    _refuse_if_archived(submission.checkpoint.cohort_id)
     # Lock the row assessment_start locks, so a withdrawal and a first marking can't cross.
     Submission.objects.select_for_update().filter(pk=submission.pk).first()
     if submission.assessments.exists():
@@ -152,6 +160,7 @@ def assessment_start(*, submission: Submission, assessor: User) -> Assessment:
     submission = Submission.objects.select_for_update().select_related("checkpoint").get(pk=submission.pk)
     if not is_tutor(assessor, submission.checkpoint.cohort_id):
         raise AssessmentError("Only tutors of this cohort can assess this submission.")
+    _refuse_if_archived(submission.checkpoint.cohort_id)
     existing = submission.assessments.filter(assessor=assessor).exclude(role=MarkingRole.AGREED).first()
     if existing is not None:
         return existing
@@ -172,6 +181,7 @@ def assessment_start(*, submission: Submission, assessor: User) -> Assessment:
 
 
 def _check_editable(assessment: Assessment) -> None:
+    _refuse_if_archived(assessment.submission.checkpoint.cohort_id)
     if assessment.is_released:
         raise AssessmentError("This feedback has been released and can no longer be changed.")
     if assessment.submission.status != SubmissionStatus.SUBMITTED:
@@ -262,6 +272,7 @@ def moderation_start(*, submission: Submission, moderator: User) -> Assessment:
     """The agreed marking, prefilled where first and second markers agree."""
     if not is_tutor(moderator, submission.checkpoint.cohort_id):
         raise AssessmentError("Only tutors of this cohort can moderate.")
+    _refuse_if_archived(submission.checkpoint.cohort_id)
     # Serialise moderators of one submission so only one agreed marking is ever created.
     Submission.objects.select_for_update().filter(pk=submission.pk).first()
     markings = {a.role: a for a in submission.assessments.all()}
@@ -315,6 +326,7 @@ def assessment_release(*, assessment: Assessment, by: User) -> Assessment:
 def assessment_acknowledge(*, assessment: Assessment, trainee: User, reply: str) -> Assessment:
     if assessment.submission.trainee_id != trainee.pk or not assessment.is_released:
         raise AssessmentError("This feedback isn't available to you.")
+    _refuse_if_archived(assessment.submission.checkpoint.cohort_id)
     Assessment.objects.filter(pk=assessment.pk, acknowledged_at__isnull=True).update(acknowledged_at=timezone.now())
     if reply.strip():
         Assessment.objects.filter(pk=assessment.pk).update(trainee_reply=reply.strip())

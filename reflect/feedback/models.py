@@ -68,6 +68,7 @@ class NotificationKind(models.TextChoices):
     COMMENT = "comment", "New comment"
     REPLY = "reply", "New reply"
     FEEDBACK_RELEASED = "feedback_released", "Feedback released"
+    COHORT_ADDED = "cohort_added", "Added to a cohort"
 
 
 class NotificationQuerySet(models.QuerySet):

@@ -61,6 +61,9 @@ def comment_url(comment: Comment) -> str:
 # Comments --------------------------------------------------------------------------------------------------------
 
 
+ARCHIVED = "This cohort has been archived, so its entries and comments are read-only."
+
+
 def _check_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
@@ -80,7 +83,7 @@ def _check_open(entry: JournalEntry, user: User) -> None:
     if not JournalEntry.objects.visible_to(user).filter(pk=entry.pk).exists():
         raise CommentError("You can't comment on this entry.")
     if entry.cohort.archived_at is not None:
-        raise CommentError("This cohort has been archived, so its entries are read-only.")
+        raise CommentError(ARCHIVED)
 
 
 def _announce(comment: Comment) -> None:
@@ -149,6 +152,8 @@ def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
     """The writer may change a draft at any time, and a posted comment for EDIT_WINDOW after posting."""
     if by.pk != comment.author_id:
         raise CommentError("Only the person who wrote a comment can edit it.")
+    if comment.entry.cohort.archived_at is not None:
+        raise CommentError(ARCHIVED)
     body = _check_body(body)
     now = timezone.now()
     if not comment.can_edit(by, now=now):

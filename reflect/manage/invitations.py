@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -116,39 +116,21 @@ def cohort_added_message(*, user: User, cohort: Cohort, role: str) -> EmailMulti
     )
 
 
-def send_all(messages: list[EmailMultiAlternatives]) -> int:
-    """Send over one connection; return how many could not be sent. One refused
-    address must not stop the others, so failures are logged and counted."""
-    failed = 0
-    if not messages:
-        return 0
-    with get_connection() as connection:
-        for message in messages:
-            message.connection = connection
-            try:
-                message.send()
-            except Exception:  # any mail error: count it, carry on with the rest
-                logger.exception("Could not send %s", message.subject)
-                failed += 1
-    return failed
-
-
 # Services ------------------------------------------------------------------------------------------------------
 
 
-def invitation_send(*, invitation: CohortInvitation) -> bool:
-    """Email the link. True when the mail server took it."""
-    return send_all([invitation_message(invitation)]) == 0
-
-
 def invitation_resend(*, invitation: CohortInvitation) -> bool:
-    """A fresh 14 days from now, and the email again. False if it was closed meanwhile."""
+    """A fresh 14 days from now, and the email again, at once (one email: the course
+    admin sees straight away whether it went, in `send_error`). False if the
+    invitation was closed meanwhile."""
+    from reflect.manage.mailing import invitation_email_send
+
     now = timezone.now()
     updated = CohortInvitation.objects.open().filter(pk=invitation.pk).update(sent_at=now)
     if not updated:
         return False
     invitation.sent_at = now
-    invitation_send(invitation=invitation)
+    invitation_email_send(invitation=invitation)
     return True
 
 

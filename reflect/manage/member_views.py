@@ -95,10 +95,10 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         return _members_page(request, cohort, add_form=form, status=400)
     try:
         data = form.cleaned_data
-        membership = services.member_add(cohort=cohort, email=data["email"], role=data["role"])
+        membership = services.member_add(cohort=cohort, email=data["email"], role=data["role"], by=request.user)
     except services.NoSuchUser as error:
-        import_url = f"/manage/cohorts/{cohort.pk}/import/"
-        form.add_error("email", format_html('{} <a href="{}">Import or invite them</a>.', error, import_url))
+        import_url = reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})
+        form.add_error("email", format_html('{} <a href="{}">Invite them with a roster import</a>.', error, import_url))
         return _members_page(request, cohort, add_form=form, status=400)
     except services.ManageError as error:
         form.add_error(None, str(error))

@@ -15,7 +15,7 @@ Three steps, each a plain function the views and tests call:
 
 import csv
 import io
-import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,16 +23,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.urls import reverse
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
 from reflect.cohorts.models import Cohort, Membership, Role
-from reflect.feedback import models as feedback_models
-from reflect.manage import invitations
+from reflect.manage import mailing
 from reflect.manage.models import CohortInvitation
-
-logger = logging.getLogger(__name__)
 
 MAX_ROWS = 5_000
 MAX_BYTES = 10 * 1024 * 1024
@@ -148,10 +145,18 @@ def _not_csv() -> str:
 
 
 def parse_text(text: str) -> list[Row]:
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    text = text.lstrip("\r\n")
+    first_line = text.split("\n", 1)[0]
+    declared = re.fullmatch(r"sep=(.)\s*", first_line.strip("\r"))  # Excel's "sep=;" line
+    if declared:
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+        first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         raise RosterError("The file is empty. The first line should name the columns, with one person on each line.")
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    if declared:
+        delimiter = declared.group(1)
+    else:
+        delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     columns = _columns(_next(reader))
     rows: list[Row] = []
@@ -279,9 +284,9 @@ def _look_up(cohort: Cohort, rows: list[Row]) -> Cohortview:
     emails = sorted({row.email for row in rows if row.email} | {row.tutor_email for row in rows if row.tutor_email})
     view = Cohortview()
     for chunk in _chunks(emails):
-        for user in User.objects.filter(email__in=chunk):
+        for user in _with_emails(User.objects.all(), chunk):
             view.users[user.email.lower()] = user
-        for invitation in CohortInvitation.objects.open().filter(cohort=cohort, email__in=chunk):
+        for invitation in _with_emails(CohortInvitation.objects.open().filter(cohort=cohort), chunk):
             view.invitations[invitation.email.lower()] = invitation
     user_ids = sorted(user.pk for user in view.users.values())
     for chunk in _chunks(user_ids):
@@ -293,6 +298,11 @@ def _look_up(cohort: Cohort, rows: list[Row]) -> Cohortview:
         for trainee_id, tutor_id in through.values_list("user_id", "membership__user_id"):
             view.tutor_of[trainee_id].add(tutor_id)
     return view
+
+
+def _with_emails(queryset, emails: list[str]):
+    """Rows whose email is one of `emails` (lower case), however the address was typed."""
+    return queryset.annotate(email_lower=Lower("email")).filter(email_lower__in=emails)
 
 
 def classify(cohort: Cohort, rows: list[Row], view: Cohortview | None = None) -> list[Row]:
@@ -377,13 +387,12 @@ class Applied:
     updated: int = 0
     unchanged: int = 0
     errors: list[Row] = field(default_factory=list)
-    emails_failed: int = 0
 
 
 def roster_apply(*, cohort: Cohort, rows: list[Row], by: User) -> Applied:
     """Write what the preview promised: invitations for new people, memberships for
     people already on the site, role and tutor changes. Rows in error are skipped.
-    Emails go out after the writes are committed."""
+    Emails are sent by Celery tasks once the writes are committed (mailing.py)."""
     with transaction.atomic():
         view = _look_up(cohort, rows)
         rows = classify(cohort, rows, view)
@@ -395,12 +404,12 @@ def roster_apply(*, cohort: Cohort, rows: list[Row], by: User) -> Applied:
         _update_invitations([row for row in updated if row.email not in view.users], view)
         added = _write_memberships(cohort, [row for row in updated if row.email in view.users], view)
         _assign_tutors(cohort, [row for row in updated if row.email in view.users and row.tutor_email])
-        _notify_added(cohort, added, by)
+        to_email = mailing.members_added_notify(cohort=cohort, added=added, by=by)
+        mailing.cohort_emails_enqueue(
+            cohort=cohort, invitation_ids=[invitation.pk for invitation in new_invitations], added=to_email
+        )
         result.added = len(added)
         result.updated = len(updated) - len(added)
-    messages = [invitations.invitation_message(invitation) for invitation in new_invitations]
-    messages += [invitations.cohort_added_message(user=user, cohort=cohort, role=role) for user, role in added]
-    result.emails_failed = invitations.send_all(messages)
     return result
 
 
@@ -461,9 +470,12 @@ def _write_memberships(cohort: Cohort, rows: list[Row], view: Cohortview) -> lis
         else:
             added.append((user, row.role))
     Membership.objects.bulk_create(new_memberships, batch_size=CHUNK)
+    through = Membership.assigned_trainees.through
     for role in (Role.TRAINEE, Role.TUTOR):
         leaving = [user_id for user_id, new_role in replaced if new_role != role]
         for chunk in _chunks(leaving):
+            if role == Role.TRAINEE:  # no longer anyone's trainee here (a tutor's own list goes with its membership)
+                through.objects.filter(membership__cohort=cohort, user_id__in=chunk).delete()
             Membership.objects.filter(cohort=cohort, role=role, user_id__in=chunk).delete()
     return added
 
@@ -473,14 +485,13 @@ def _assign_tutors(cohort: Cohort, rows: list[Row]) -> None:
     tutor_emails = sorted({row.tutor_email for row in rows})
     tutor_membership: dict[str, int] = {}
     for chunk in _chunks(tutor_emails):
-        for membership_id, email in Membership.objects.filter(
-            cohort=cohort, role=Role.TUTOR, user__email__in=chunk
-        ).values_list("id", "user__email"):
-            tutor_membership[email.lower()] = membership_id
+        tutors = Membership.objects.filter(cohort=cohort, role=Role.TUTOR).annotate(email_lower=Lower("user__email"))
+        for membership_id, email in tutors.filter(email_lower__in=chunk).values_list("id", "email_lower"):
+            tutor_membership[email] = membership_id
     trainee_ids = {row.email: None for row in rows}
     for chunk in _chunks(list(trainee_ids)):
-        for user_id, email in User.objects.filter(email__in=chunk).values_list("id", "email"):
-            trainee_ids[email.lower()] = user_id
+        for user_id, email in _with_emails(User.objects.all(), chunk).values_list("id", "email_lower"):
+            trainee_ids[email] = user_id
     pairs = {
         (tutor_membership[row.tutor_email], trainee_ids[row.email])
         for row in rows
@@ -494,26 +505,6 @@ def _assign_tutors(cohort: Cohort, rows: list[Row]) -> None:
         through.objects.filter(membership__cohort=cohort, membership__role=Role.TUTOR, user_id__in=chunk).delete()
     through.objects.bulk_create(
         [through(membership_id=membership_id, user_id=user_id) for membership_id, user_id in sorted(pairs)],
-        batch_size=CHUNK,
-    )
-
-
-def _notify_added(cohort: Cohort, added: list[tuple[User, str]], by: User) -> None:
-    """An in-app notice for people added to the cohort, when the notification kind
-    exists (reflect.feedback.models.NotificationKind.COHORT_ADDED); they always get
-    the cohort_added email."""
-    kind = getattr(feedback_models.NotificationKind, "COHORT_ADDED", None)
-    if kind is None or not added:
-        return
-    url = reverse("reflect:dashboard")
-    feedback_models.Notification.objects.bulk_create(
-        [
-            feedback_models.Notification(
-                user=user, kind=kind, actor=by, summary=f"You were added to {cohort.name} as a {_role(role)}", url=url
-            )
-            for user, role in added
-            if user.pk != by.pk
-        ],
         batch_size=CHUNK,
     )
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.journal.models import JournalEntry
+from reflect.manage import mailing
 from reflect.manage.models import MembershipMove
 from reflect.reminders.models import ReminderSchedule
 
@@ -108,15 +109,18 @@ def _clear_assignments(cohort: Cohort, user: User) -> None:
 
 
 @transaction.atomic
-def member_add(*, cohort: Cohort, email: str, role: str) -> Membership:
-    """Add a person who already has an account to the cohort in a role."""
+def member_add(*, cohort: Cohort, email: str, role: str, by: User) -> Membership:
+    """Add a person who already has an account to the cohort in a role, and tell
+    them (in the app, and by email once this is committed)."""
     _refuse_if_archived(cohort)
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
-        raise NoSuchUser("No account with that email yet — use Import/invite.")
+        raise NoSuchUser("There is no account with that email address yet.")
     membership, created = Membership.objects.get_or_create(user=user, cohort=cohort, role=role)
     if not created:
         raise ManageError(f"{user} is already a {Role(role).label.lower()} in this cohort.")
+    to_email = mailing.members_added_notify(cohort=cohort, added=[(user, role)], by=by)
+    mailing.cohort_emails_enqueue(cohort=cohort, invitation_ids=[], added=to_email)
     return membership
 
 

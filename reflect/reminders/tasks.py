@@ -1,12 +1,11 @@
 """Celery entry points: thin wrappers over the dispatcher and delivery services."""
 
-import random
-
 from celery import shared_task
 from django.conf import settings
 
 from reflect.reminders import delivery
 from reflect.reminders.dispatch import reminders_dispatch
+from reflect.retry import backoff_with_jitter
 
 MAX_RETRIES = 5
 
@@ -34,7 +33,5 @@ def send_deliveries(self, delivery_ids: list[int]) -> int:
             for delivery_id, error in outcome.retry.items():
                 delivery.delivery_give_up(delivery_id=delivery_id, error=error)
         else:
-            backoff = min(60 * 2**self.request.retries, settings.REMINDER_MAX_BACKOFF)
-            countdown = backoff + random.uniform(0, backoff / 2)
-            raise self.retry(args=[list(outcome.retry)], countdown=countdown)
+            raise self.retry(args=[list(outcome.retry)], countdown=backoff_with_jitter(self.request.retries))
     return outcome.sent

@@ -130,7 +130,7 @@ def test_adding_an_unknown_email_points_to_import(course_admin, cohort, client_f
     )
     body = response.content.decode()
     assert response.status_code == 400
-    assert "No account with that email yet — use Import/invite." in body
+    assert "There is no account with that email address yet." in body
     assert f'href="/manage/cohorts/{cohort.pk}/import/"' in body
     assert Membership.objects.filter(cohort=cohort).count() == 1  # the admin only
 

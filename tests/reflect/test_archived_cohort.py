@@ -8,9 +8,10 @@ from django.utils import timezone
 from reflect.assessment import services as assessment
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Checkpoint, Rubric
-from reflect.feedback.services import CommentError, comment_create
+from reflect.feedback.services import CommentError, comment_create, comment_edit
 from reflect.journal.models import JournalEntry
 from reflect.reminders.dispatch import reminders_dispatch
+from tests.reflect.assessment_factories import make_checkpoint, make_rubric, make_submission, mark
 from tests.reminders.factories import SUNDAY_EVENING, london_sunday_schedule
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +62,33 @@ def test_no_comments_or_submissions_in_an_archived_cohort(trainee, tutor, cohort
         comment_create(entry=JournalEntry.objects.get(pk=entry.pk), author=tutor, body="Hello")
     with pytest.raises(AssessmentError):
         assessment.submission_start(checkpoint=Checkpoint.objects.get(pk=checkpoint.pk), trainee=trainee)
+
+
+def test_work_begun_before_archiving_cannot_be_changed_after(trainee, trainee2, tutor, cohort, make_entry):
+    checkpoint = make_checkpoint(cohort, make_rubric(cohort.programme))
+    draft = make_submission(checkpoint, trainee2, submit=False)
+    submitted = make_submission(checkpoint, trainee)
+    marking = mark(submitted, tutor, complete=True)
+    entry = make_entry(trainee, cohort, visibility="shared")
+    comment = comment_create(entry=entry, author=tutor, body="First thoughts")
+    cohort.archived_at = timezone.now()
+    cohort.save()
+
+    attempts = [
+        lambda: assessment.submission_update(submission=draft, entry_ids=[], summary="Changed"),
+        lambda: assessment.submission_submit(submission=draft),
+        lambda: assessment.submission_withdraw(submission=submitted),
+        lambda: assessment.assessment_save(
+            assessment=marking, by=tutor, levels={}, comments={}, overall_feedback="Changed", outcome="pass"
+        ),
+        lambda: assessment.assessment_release(assessment=marking, by=tutor),
+    ]
+    for attempt in attempts:
+        with pytest.raises(AssessmentError, match="archived"):
+            attempt()
+    with pytest.raises(CommentError, match="archived"):
+        comment_edit(comment=comment, by=tutor, body="Second thoughts")
+    marking.refresh_from_db()
+    assert marking.released_at is None and marking.overall_feedback == "Thoughtful work."
+    comment.refresh_from_db()
+    assert comment.body == "First thoughts"
