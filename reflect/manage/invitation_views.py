@@ -1,5 +1,7 @@
 """Invitations: the course admin's list (resend, revoke) and the invited person's page."""
 
+from urllib.parse import urlencode
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login, password_validation
@@ -9,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from reflect.cohorts.models import Cohort
@@ -29,6 +31,7 @@ def _invitation(request: HttpRequest, pk: int) -> CohortInvitation:
     return get_object_or_404(queryset, pk=pk)
 
 
+@require_GET
 def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has been invited and not joined yet."""
     cohort = get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
@@ -48,10 +51,14 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     if invitation.cohort.archived_at is not None:
         messages.error(request, "This cohort is archived, so its invitations can't be sent again.")
     elif invitations.invitation_resend(invitation=invitation):
-        messages.success(request, f"Invitation sent again to {invitation.email}. The link now works for 14 days.")
+        if invitation.send_error:
+            messages.error(request, f"The invitation to {invitation.email} could not be sent: {invitation.send_error}")
+        else:
+            messages.success(request, f"Invitation sent again to {invitation.email}. The link now works for 14 days.")
     return redirect("reflect:manage-invitations", pk=invitation.cohort_id)
 
 
+@require_http_methods(["GET", "POST"])
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks to confirm; POST withdraws the invitation so its link stops working."""
     invitation = _invitation(request, pk)
@@ -94,6 +101,7 @@ class AcceptForm(forms.Form):
 
 
 @login_not_required
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitations.invitation_from_token(token)
     if invitation is None:
@@ -132,7 +140,7 @@ def _accept_existing(request: HttpRequest, invitation: CohortInvitation) -> Http
     messages.success(request, f"You have joined {invitation.cohort.name}.")
     if request.user.is_authenticated and request.user.pk == accepted.user.pk:
         return redirect("reflect:dashboard")
-    return redirect(reverse("account_login") + "?next=/")
+    return redirect(reverse("account_login") + "?" + urlencode({"next": reverse("reflect:dashboard")}))
 
 
 def _closed(request: HttpRequest, reason: str, status: int) -> HttpResponse:

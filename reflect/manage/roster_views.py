@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reflect.cohorts.models import Cohort, Programme
 from reflect.manage import roster
@@ -76,6 +76,7 @@ def _gone(request: HttpRequest, cohort: Cohort) -> HttpResponse:
     return redirect("reflect:manage-roster-import", pk=cohort.pk)
 
 
+@require_http_methods(["GET", "POST"])
 def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort(request, pk)
     form = RosterUploadForm(request.POST or None, request.FILES or None)

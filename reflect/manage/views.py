@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reflect.assessment.models import Checkpoint, SubmissionStatus
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
@@ -96,6 +96,7 @@ def cohort_figures(cohort_ids: list[int], now: datetime.datetime | None = None) 
 # --- Home -------------------------------------------------------------------
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The programmes this person runs, each with its cohorts and headline figures."""
     programmes = list(Programme.objects.administered_by(request.user).order_by("name"))

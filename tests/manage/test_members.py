@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
@@ -131,7 +132,7 @@ def test_adding_an_unknown_email_points_to_import(course_admin, cohort, client_f
     body = response.content.decode()
     assert response.status_code == 400
     assert "There is no account with that email address yet." in body
-    assert f'href="/manage/cohorts/{cohort.pk}/import/"' in body
+    assert f'href="{reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})}"' in body
     assert Membership.objects.filter(cohort=cohort).count() == 1  # the admin only
 
 
