@@ -20,6 +20,7 @@ import re
 import uuid
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
@@ -261,6 +262,27 @@ def test_report_and_export_show_no_private_text_in_any_order(world, client_for, 
     text = body_of(response)
     assert response.status_code == 200 and MARKER not in text
     assert "Alice Trainee" in text and "Pass" in text  # the figures are there; the writing is not
+
+
+@pytest.mark.parametrize("name", sorted(PATTERNS))
+def test_pages_redrawn_after_a_bad_form_show_no_private_text(world, client_for, name):
+    """A POST with nothing filled in: forms come back with their errors (400), one-click
+    actions redirect; whatever comes back holds no private text."""
+    url, _ = resolve(world, name)
+    client = client_for(world["people"]["course_admin"])
+    response = client.post(url, {"email": "", "role": "nonsense", "name": "", "trainees": ["0"]}, follow=True)
+    assert response.status_code < 500, f"POST {url} answered {response.status_code}"
+    assert MARKER not in body_of(response), f"POST {url} shows private text to the course admin"
+
+
+def test_a_real_roster_preview_shows_no_private_text(world, client_for, cohort):
+    client = client_for(world["people"]["course_admin"])
+    data = b"email,first name,last name,role,tutor email\r\nalice@example.test,,,tutor,\r\nnew@example.org,,,,\r\n"
+    upload = SimpleUploadedFile("roster.csv", data, content_type="text/csv")
+    response = client.post(reverse("reflect:manage-roster-import", args=[cohort.pk]), {"file": upload}, follow=True)
+    text = body_of(response)
+    assert response.status_code == 200 and "new@example.org" in text
+    assert MARKER not in text
 
 
 def test_course_admin_pages_outside_manage_show_no_private_text(world, client_for, cohort):

@@ -16,7 +16,7 @@ from tests.reflect.assessment_factories import make_checkpoint, make_rubric
 pytestmark = pytest.mark.django_db
 
 MARKER = "ZQX-PRIVATE-MARKER"
-# Session, user, unread notifications; programmes, cohorts, role counts, journaled counts, checkpoint counts.
+# Session, user, the menu (unread notifications, runs a programme); programmes, cohorts, role counts, journaled counts, checkpoint counts.
 HOME_QUERIES = 8
 
 
@@ -325,3 +325,11 @@ def test_no_entry_text_on_any_manage_page(course_admin, trainee, tutor, cohort, 
         response = client.get(url)
         assert response.status_code == 200, url
         assert MARKER not in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"), [("course_admin", True), ("frank", True), ("tutor", False), ("trainee", False)]
+)
+def test_the_menu_offers_manage_to_people_who_run_a_programme(request, client_for, persona, shown):
+    page = client_for(request.getfixturevalue(persona)).get("/").content.decode()
+    assert ('href="/manage/">Manage</a>' in page) is shown
