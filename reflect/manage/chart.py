@@ -1,7 +1,9 @@
 """A small bar chart of a cohort's weekly journaling, drawn on the server as inline SVG.
 
-No JavaScript and nothing from elsewhere: the page carries the whole picture, with a
-<title> and <desc> for screen readers (the template adds the figures as a table too)."""
+No JavaScript and nothing from elsewhere: the page carries the whole picture. The SVG has
+a viewBox a phone's width across and fills its container (up to MAX_WIDTH), so its text
+stays readable at 390px. Its accessible name is its <title>; the sentences that describe it
+are the figure's caption in the template, read once, and the figures follow as a table."""
 
 import math
 
@@ -10,13 +12,17 @@ from django.utils.safestring import SafeString, mark_safe
 
 from reflect.manage.reports import WeekBar
 
-SLOT = 16  # horizontal room per week
-BAR = 12
+VIEW_WIDTH = 360  # viewBox units; drawn about 1:1 on a 390px phone
+MAX_WIDTH = "36rem"  # so a wide screen doesn't blow the text up
 PLOT_HEIGHT = 120
-LEFT, RIGHT, TOP, BOTTOM = 40, 8, 10, 26
-MAX_LABELS = 8
+LEFT, RIGHT, TOP, BOTTOM = 38, 20, 10, 26
+FONT_SIZE = 12
+LABEL_ROOM = 48  # the least room between week labels: "30 Nov" is about 40 units at FONT_SIZE
+BAR_SHARE = 0.7  # of each week's slot
+MAX_BAR = 24
 COLOUR = "#24516b"  # the site's brand colour, as in the navigation bar
 GRID = "#adb5bd"
+TEXT = "#495057"
 
 
 def _week_label(bar: WeekBar) -> str:
@@ -32,25 +38,36 @@ def bar_title(bar: WeekBar) -> str:
     )
 
 
-def weekly_chart(bars: list[WeekBar], *, chart_id: str, title: str, desc: str) -> SafeString:
+def labelled(count: int, slot: float) -> list[int]:
+    """Which weeks get a label: every Nth, counted back from the latest week so that one is
+    always labelled, with at least LABEL_ROOM between labels."""
+    every = max(1, math.ceil(LABEL_ROOM / slot)) if count else 1
+    return [i for i in range(count) if (count - 1 - i) % every == 0]
+
+
+def weekly_chart(bars: list[WeekBar], *, chart_id: str, title: str) -> SafeString:
     """Bars for the share of trainees who published in each week, 0–100%."""
-    width = max(240, LEFT + len(bars) * SLOT + RIGHT)
     height = TOP + PLOT_HEIGHT + BOTTOM
     baseline = TOP + PLOT_HEIGHT
+    plot_width = VIEW_WIDTH - LEFT - RIGHT
+    slot = plot_width / max(1, len(bars))
+    bar_width = min(slot * BAR_SHARE, MAX_BAR)
     grid = format_html_join(
         "",
         '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"{}/>'
-        '<text x="{}" y="{}" font-size="10" text-anchor="end" fill="#495057">{}%</text>',
+        '<text x="{}" y="{}" font-size="{}" text-anchor="end" fill="{}">{}%</text>',
         (
             (
                 LEFT,
                 baseline - PLOT_HEIGHT * p // 100,
-                width - RIGHT,
+                VIEW_WIDTH - RIGHT,
                 baseline - PLOT_HEIGHT * p // 100,
                 GRID,
                 mark_safe("") if p == 0 else mark_safe(' stroke-dasharray="2 3"'),
                 LEFT - 4,
-                baseline - PLOT_HEIGHT * p // 100 + 3,
+                baseline - PLOT_HEIGHT * p // 100 + 4,
+                FONT_SIZE,
+                TEXT,
                 p,
             )
             for p in (0, 50, 100)
@@ -61,9 +78,9 @@ def weekly_chart(bars: list[WeekBar], *, chart_id: str, title: str, desc: str) -
         '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
         (
             (
-                LEFT + i * SLOT + (SLOT - BAR) // 2,
+                f"{LEFT + i * slot + (slot - bar_width) / 2:.1f}",
                 f"{baseline - bar.share * PLOT_HEIGHT:.1f}",
-                BAR,
+                f"{bar_width:.1f}",
                 f"{bar.share * PLOT_HEIGHT:.1f}",
                 COLOUR,
                 bar_title(bar),
@@ -71,27 +88,25 @@ def weekly_chart(bars: list[WeekBar], *, chart_id: str, title: str, desc: str) -
             for i, bar in enumerate(bars)
         ),
     )
-    every = max(1, math.ceil(len(bars) / MAX_LABELS))
     labels = format_html_join(
         "",
-        '<text x="{}" y="{}" font-size="10" text-anchor="middle" fill="#495057">{}</text>',
+        '<text x="{}" y="{}" font-size="{}" text-anchor="middle" fill="{}" class="week-label">{}</text>',
         (
-            (LEFT + i * SLOT + SLOT // 2, baseline + 16, _week_label(bar))
-            for i, bar in enumerate(bars)
-            if i % every == 0
+            (f"{LEFT + i * slot + slot / 2:.1f}", baseline + 18, FONT_SIZE, TEXT, _week_label(bars[i]))
+            for i in labelled(len(bars), slot)
         ),
     )
     return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" class="engagement-chart" role="img" '
-        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" style="max-width: 100%; height: auto" '
-        'aria-labelledby="{id}-title {id}-desc">'
-        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        '<svg xmlns="http://www.w3.org/2000/svg" class="engagement-chart d-block" role="img" '
+        'viewBox="0 0 {w} {h}" width="100%" preserveAspectRatio="xMinYMin meet" '
+        'style="max-width: {max_width}; height: auto" aria-labelledby="{id}-title">'
+        '<title id="{id}-title">{title}</title>'
         "{grid}{rects}{labels}</svg>",
-        w=width,
+        w=VIEW_WIDTH,
         h=height,
+        max_width=MAX_WIDTH,
         id=chart_id,
         title=title,
-        desc=desc,
         grid=grid,
         rects=rects,
         labels=labels,

@@ -3,6 +3,7 @@
 import csv
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
@@ -12,6 +13,7 @@ from reflect.cohorts.models import Cohort
 from reflect.manage import chart, reports
 
 DEFAULT_SORT = "name"
+PER_PAGE = 100  # trainees per page of the table; the CSV always has them all
 
 
 def _cohort_for(request: HttpRequest, pk: int) -> Cohort:
@@ -43,23 +45,28 @@ def _headers(report: reports.Report, key: str, descending: bool) -> list[dict]:
 
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who is journaling and who is falling behind: counts, dates, statuses, outcomes."""
+    """Who is journaling and who is falling behind: counts, dates, statuses, outcomes.
+
+    The rows are sorted in memory and then paged, so every page costs the same queries."""
     cohort = _cohort_for(request, pk)
     data = reports.engagement(cohort)
     key, descending = _sorting(request, data)
-    description = chart.describe(data.weeks)
+    page = Paginator(reports.sort_rows(data.rows, key, descending=descending), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "cohort": cohort,
         "report": data,
-        "rows": reports.sort_rows(data.rows, key, descending=descending),
+        "page": page,
+        "rows": page.object_list,
         "headers": _headers(data, key, descending),
+        "sort_label": next(column.label for column in data.columns if column.key == key),
+        "descending": descending,
         "sort_query": urlencode({"sort": key, "dir": "desc" if descending else "asc"}),
-        "chart": chart.weekly_chart(
-            data.weeks, chart_id="weekly-chart", title=f"Weekly journaling in {cohort.name}", desc=description
-        )
-        if data.weeks
+        "chart": chart.weekly_chart(data.weeks, chart_id="weekly-chart", title=f"Weekly journaling in {cohort.name}")
+        if data.weeks and data.rows
         else "",
-        "chart_description": description,
+        "chart_description": chart.describe(data.weeks),
     }
     return render(request, "reflect/manage/report.html", context)
 

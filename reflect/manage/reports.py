@@ -70,6 +70,11 @@ class TraineeRow:
         return f"{self.weeks_journaled} of {self.weeks_elapsed}"
 
     @property
+    def is_behind(self) -> bool:
+        """Missed at least one week since they started: marked in words on the page, not by colour alone."""
+        return self.weeks_journaled < self.weeks_elapsed
+
+    @property
     def cells(self) -> list[CheckpointCell]:
         return list(self.checkpoints.values())
 

@@ -3,6 +3,8 @@
 import csv
 import datetime
 import io
+import itertools
+import re
 
 import pytest
 from django.utils import timezone
@@ -11,7 +13,7 @@ from reflect.assessment import services as assessment_services
 from reflect.assessment.models import Assessment, Submission, SubmissionStatus
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.journal.models import JournalEntry, Status, Visibility
-from reflect.manage import reports
+from reflect.manage import chart, reports
 from tests.reflect.assessment_factories import make_checkpoint, make_rubric, make_submission, mark
 
 pytestmark = pytest.mark.django_db
@@ -237,16 +239,35 @@ def test_sorting_by_weeks_status_and_outcome():
     assert names("out-7", desc=True) == ["Di", "Ann", "Ben", "Cy"]
 
 
-def test_report_draws_an_accessible_svg_chart_without_scripts(course_admin, cohort, trainee, client_for, make_entry):
+def test_report_draws_an_accessible_svg_chart_described_once(course_admin, cohort, trainee, client_for, make_entry):
     make_entry(trainee, cohort)
     page = client_for(course_admin).get(url(cohort)).content.decode()
     svg = page[page.index("<svg") : page.index("</svg>")]
-    assert 'role="img"' in svg and 'aria-labelledby="weekly-chart-title weekly-chart-desc"' in svg
+    assert 'role="img"' in svg and 'aria-labelledby="weekly-chart-title"' in svg
     assert '<title id="weekly-chart-title">Weekly journaling in Autumn</title>' in svg
-    assert '<desc id="weekly-chart-desc">Share of trainees who published' in svg
     assert "<rect" in svg and "1 of 1 trainees journaled (100%)" in svg
+    # The description is said once, as the figure's visible caption, not again from a <desc>.
+    assert "<desc" not in svg and page.count("Share of trainees who published") == 1
+    caption = page[page.index("<figcaption") : page.index("</figcaption>")]
+    assert "Share of trainees who published at least one entry" in caption
     assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
     assert "The chart's figures as a table" in page and '<th scope="col">Week of</th>' in page
+
+
+@pytest.mark.parametrize("count", [1, 11, 20, 52])
+def test_chart_fills_its_container_and_week_labels_do_not_overlap(count):
+    start = datetime.date(2026, 9, 7)
+    bars = [reports.WeekBar(start + datetime.timedelta(weeks=n), n % 3, 2) for n in range(count)]
+    svg = chart.weekly_chart(bars, chart_id="c", title="Weekly journaling")
+    view_width = int(re.search(r'viewBox="0 0 (\d+) \d+" width="100%"', svg)[1])
+    font = min(int(size) for size in re.findall(r'font-size="(\d+)"', svg))
+    assert font * 358 / view_width >= 11  # text of 11px or more across a 390px phone
+    labels = re.findall(r'<text x="([\d.]+)"[^>]*class="week-label">([^<]+)</text>', svg)
+    xs = [float(x) for x, _ in labels]
+    assert all(b - a >= 4 * font for a, b in itertools.pairwise(xs))  # room for "30 Nov"
+    assert labels[-1][1] == f"{bars[-1].week.day} {bars[-1].week:%b}"  # the latest week is named
+    assert svg.count("<rect") == count
+    assert len(labels) == 1 if count == 1 else len(labels) < count
 
 
 def test_report_before_the_cohort_starts_says_so(course_admin, cohort, trainee, client_for):
@@ -254,6 +275,57 @@ def test_report_before_the_cohort_starts_says_so(course_admin, cohort, trainee, 
     response = client_for(course_admin).get(url(cohort))
     assert response.status_code == 200 and "<svg" not in response.content.decode()
     assert "No weeks have passed since the cohort started." in response.content.decode()
+
+
+def test_report_has_breadcrumbs_tabs_heading_then_column_help_above_a_sticky_header(
+    course_admin, cohort, trainee, client_for
+):
+    page = client_for(course_admin).get(url(cohort)).content.decode()
+    start = page.index('<nav aria-label="breadcrumb">')
+    crumbs = page[start : page.index("</nav>", start)]
+    assert 'aria-current="page">Engagement report</li>' in crumbs and f"/manage/cohorts/{cohort.pk}/" in crumbs
+    assert start < page.index('aria-label="Cohort administration"') < page.index("<h1")
+    help_at = page.index("weeks with at least one published entry")
+    assert help_at < page.index('<table class="table table-sm align-middle" id="engagement-table"')
+    assert 'aria-describedby="engagement-help"' in page and '<thead class="sticky-top">' in page
+    assert "</tbody>\n</table>" in page  # nothing (no caption) after the rows
+
+
+def test_trainees_behind_are_marked_in_words_not_only_colour(
+    course_admin, cohort, trainee, trainee2, client_for, make_entry
+):
+    joined(trainee2, cohort, timezone.now())  # joined this week and journaled: up to date
+    make_entry(trainee2, cohort)
+    page = client_for(course_admin).get(url(cohort)).content.decode()
+    rows = {name: page[page.index(name) : page.index("</tr>", page.index(name))] for name in ("Alice", "Bob")}
+    assert re.search(r"0 of \d+ <span[^>]*>\(behind\)</span>", rows["Alice"])
+    assert "1 of 1" in rows["Bob"] and "behind" not in rows["Bob"]
+
+
+def test_a_cohort_without_trainees_says_so_instead_of_an_empty_table(course_admin, cohort, client_for):
+    page = client_for(course_admin).get(url(cohort)).content.decode()
+    assert "No trainees in this cohort yet" in page and f"/manage/cohorts/{cohort.pk}/members/" in page
+    assert "<svg" not in page and "<table" not in page and "Download" not in page
+
+
+def test_the_table_is_paged_keeping_the_sort_while_the_csv_has_everyone(
+    cohort, course_admin, tutor, user_factory, client_for
+):
+    fill_cohort(cohort, user_factory, tutor, 150)
+    client = client_for(course_admin)
+    first = client.get(url(cohort), {"sort": "name", "dir": "desc"})
+    assert [r.name for r in first.context["rows"]][::99] == ["Trainee 149", "Trainee 050"]
+    assert 'href="?sort=name&amp;dir=desc&amp;page=2">Next</a>' in first.content.decode()
+
+    second = client.get(url(cohort), {"sort": "name", "dir": "desc", "page": 2})
+    page = second.content.decode()
+    assert [r.name for r in second.context["rows"]] == [f"Trainee {n:03}" for n in range(49, -1, -1)]
+    assert 'href="?sort=name&amp;dir=desc&amp;page=1">Previous</a>' in page and "Page 2 of 2" in page
+    assert "Trainees 101 to 150 of 150, sorted by Trainee, descending" in page
+    assert 'aria-sort="descending"' in page and "Trainee 149" not in page
+
+    lines = read_csv(client.get(url(cohort, csv_export=True), {"sort": "name", "dir": "desc"}))
+    assert [line[0] for line in lines[1:]] == [f"Trainee {n:03}" for n in range(149, -1, -1)]
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -268,29 +340,13 @@ def test_csv_has_the_same_figures_with_bom_and_attachment(course_admin, cohort, 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="autumn-engagement.csv"'
     lines = read_csv(response)
-    assert lines[0] == [
-        "Trainee",
-        "Email",
-        "Weeks journaled",
-        "Weeks elapsed",
-        "Entries shared",
-        "Last entry",
-        "First portfolio: submission",
-        "First portfolio: outcome",
-    ]
+    header = "Trainee,Email,Weeks journaled,Weeks elapsed,Entries shared,Last entry,First portfolio: submission"
+    assert lines[0] == [*header.split(","), "First portfolio: outcome"]
     elapsed = str(row_for(reports.engagement(cohort), trainee).weeks_elapsed)
     today = timezone.localtime(timezone=cohort.tz).date().isoformat()
     assert lines[1] == ["Bob Trainee", "bob@example.test", "0", elapsed, "0", "", "Not started", ""]
-    assert lines[2] == [
-        "Alice Trainee",
-        "alice@example.test",
-        "1",
-        elapsed,
-        "1",
-        today,
-        "Submitted",
-        "Pass",
-    ]  # submitting shares
+    alice = ["Alice Trainee", "alice@example.test", "1", elapsed, "1", today, "Submitted", "Pass"]
+    assert lines[2] == alice  # submitting shares
 
 
 def test_csv_neutralises_spreadsheet_formulas(course_admin, cohort, user_factory, client_for):
@@ -379,7 +435,10 @@ def test_report_query_count_does_not_grow_with_the_cohort(
     client = client_for(course_admin)
     with django_assert_num_queries(REPORT_PAGE_QUERIES):
         response = client.get(url(cohort), {"sort": "weeks", "dir": "desc"})
-    assert response.status_code == 200 and len(response.context["rows"]) == size
+    assert response.status_code == 200 and len(response.context["rows"]) == min(size, 100)
+    with django_assert_num_queries(REPORT_PAGE_QUERIES):
+        response = client.get(url(cohort), {"sort": "weeks", "dir": "desc", "page": 2})
+    assert len(response.context["rows"]) == (size - 100 if size > 100 else size)
     with django_assert_num_queries(REPORT_CSV_QUERIES):
         response = client.get(url(cohort, csv_export=True))
     assert len(read_csv(response)) == size + 1
