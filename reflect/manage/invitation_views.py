@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login, password_validation
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import User
 from reflect.cohorts.models import Cohort
 from reflect.manage import invitations
-from reflect.manage.models import CohortInvitation
+from reflect.manage.models import INVITATION_VALID_FOR, CohortInvitation
 
 PAGE_SIZE = 50
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -25,22 +26,81 @@ LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Course admin --------------------------------------------------------------------------------------------------
 
 
+FILTERS = {"undelivered": "Email not delivered", "expired": "Expired"}
+
+
 def _invitation(request: HttpRequest, pk: int) -> CohortInvitation:
-    """An open invitation to a cohort this person administers; anything else is 404."""
-    queryset = CohortInvitation.objects.administered_by(request.user).open().select_related("cohort__programme")
+    """An invitation (open or not) to a cohort this person administers; anything else is 404."""
+    queryset = CohortInvitation.objects.administered_by(request.user).select_related("cohort__programme")
     return get_object_or_404(queryset, pk=pk)
+
+
+def _cannot_change(request: HttpRequest, invitation: CohortInvitation, verb: str) -> HttpResponse | None:
+    """Back to the list, with the reason, when the invitation can no longer be sent again
+    or withdrawn (`verb`): its cohort is archived, or it was closed in the meantime."""
+    if invitation.cohort.archived_at is not None:
+        messages.error(request, "This cohort is archived, so its invitations can no longer be sent again or withdrawn.")
+    elif invitation.accepted_at is not None:
+        messages.info(
+            request, f"{invitation.email} accepted their invitation in the meantime, so there is nothing to {verb}."
+        )
+    elif invitation.revoked_at is not None:
+        messages.info(
+            request,
+            f"The invitation for {invitation.email} was withdrawn in the meantime, so there is nothing to {verb}.",
+        )
+    else:
+        return None
+    return redirect("reflect:manage-invitations", pk=invitation.cohort_id)
+
+
+def _search(queryset, text: str):
+    """Invitations whose name or email contains every word typed."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(email__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        )
+    return queryset
+
+
+def _query(text: str, shown: str) -> str:
+    return urlencode({name: value for name, value in (("q", text), ("show", shown)) if value})
 
 
 @require_GET
 def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
-    """Who has been invited and not joined yet."""
+    """Who has been invited and not joined yet; searchable, with filters for the ones that need attention."""
     cohort = get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
-    waiting = cohort.invitations.open().order_by("last_name", "first_name", "email")
+    now = timezone.now()
+    waiting = cohort.invitations.open()
+    matches = {
+        "undelivered": ~Q(send_error=""),
+        "expired": Q(sent_at__lte=now - INVITATION_VALID_FOR),
+    }
+    counts = waiting.aggregate(
+        all=Count("pk"), **{name: Count("pk", filter=condition) for name, condition in matches.items()}
+    )
+    text = request.GET.get("q", "").strip()[:100]
+    shown = request.GET.get("show", "")
+    if shown not in FILTERS:
+        shown = ""
+    listed = _search(waiting, text)
+    if shown:
+        listed = listed.filter(matches[shown])
+    listed = listed.order_by("last_name", "first_name", "email")
     context = {
         "cohort": cohort,
-        "page": Paginator(waiting, PAGE_SIZE).get_page(request.GET.get("page")),
-        "query": "",
-        "now": timezone.now(),
+        "page": Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page")),
+        "counts": counts,
+        "filters": [
+            (name, label, counts[name or "all"], "?" + _query(text, name))
+            for name, label in [("", "All"), *FILTERS.items()]
+        ],
+        "text": text,
+        "shown": shown,
+        "shown_label": FILTERS.get(shown, ""),
+        "query": _query(text, shown),  # kept by the pagination links
+        "now": now,
     }
     return render(request, "reflect/manage/invitation_list.html", context)
 
@@ -48,13 +108,17 @@ def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
-    if invitation.cohort.archived_at is not None:
-        messages.error(request, "This cohort is archived, so its invitations can't be sent again.")
-    elif invitations.invitation_resend(invitation=invitation):
-        if invitation.send_error:
-            messages.error(request, f"The invitation to {invitation.email} could not be sent: {invitation.send_error}")
-        else:
-            messages.success(request, f"Invitation sent again to {invitation.email}. The link now works for 14 days.")
+    if closed := _cannot_change(request, invitation, "send again"):
+        return closed
+    if not invitations.invitation_resend(invitation=invitation):
+        invitation.refresh_from_db()  # closed between the two queries
+        return _cannot_change(request, invitation, "send again") or redirect(
+            "reflect:manage-invitations", pk=invitation.cohort_id
+        )
+    if invitation.send_error:
+        messages.error(request, f"The invitation to {invitation.email} could not be sent: {invitation.send_error}")
+    else:
+        messages.success(request, f"Invitation sent again to {invitation.email}. The link now works for 14 days.")
     return redirect("reflect:manage-invitations", pk=invitation.cohort_id)
 
 
@@ -62,8 +126,14 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks to confirm; POST withdraws the invitation so its link stops working."""
     invitation = _invitation(request, pk)
+    if closed := _cannot_change(request, invitation, "withdraw"):
+        return closed
     if request.method == "POST":
-        invitations.invitation_revoke(invitation=invitation)
+        if not invitations.invitation_revoke(invitation=invitation):
+            invitation.refresh_from_db()  # closed between the two queries
+            return _cannot_change(request, invitation, "withdraw") or redirect(
+                "reflect:manage-invitations", pk=invitation.cohort_id
+            )
         messages.success(request, f"Invitation for {invitation.email} withdrawn. Their link no longer works.")
         return redirect("reflect:manage-invitations", pk=invitation.cohort_id)
     return render(request, "reflect/manage/invitation_confirm_revoke.html", {"invitation": invitation})

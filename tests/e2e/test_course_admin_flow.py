@@ -73,8 +73,23 @@ def test_admin_imports_a_roster_and_an_invited_trainee_joins(page_for, new_conte
     assert not CohortInvitation.objects.filter(cohort=cohort).exists()
     assert mail.outbox == []
 
+    # Applying a big file takes a while: the button says so and can't be pressed twice. (The
+    # submit is held back in the page here, so the busy button can be looked at.)
+    apply_button = page.get_by_role("button", name=re.compile(r"^Apply 4 changes"))
+    page.evaluate("document.querySelector('form[data-busy-label]').addEventListener('submit', e => e.preventDefault())")
+    apply_button.click()
+    busy = page.locator("form[data-busy-label] button[type=submit]")
+    expect(busy).to_be_disabled()
+    expect(busy).to_have_text("Applying…")
+    expect(busy.locator(".spinner-border")).to_be_visible()
+    assert not CohortInvitation.objects.filter(cohort=cohort).exists()
+    page.reload()
+
     with page.expect_navigation():
-        page.get_by_role("button", name=re.compile(r"^Apply 4 changes")).click()
+        apply_button.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import applied to Winter 2027")
+    expect(page.get_by_test_id("roster-result")).to_contain_text("4 people invited by email")
+    page.reload()  # the result is a page of its own: reloading shows it again and applies nothing twice
     expect(page.get_by_role("heading", level=1)).to_have_text("Import applied to Winter 2027")
     expect(page.get_by_test_id("roster-result")).to_contain_text("4 people invited by email")
     assert CohortInvitation.objects.filter(cohort=cohort).open().count() == 4

@@ -192,6 +192,14 @@ def test_the_list_shows_who_has_not_accepted_with_expired_badges(client_for, cou
     assert set(response.context["page"].object_list) == {invitation, old}
 
 
+def list_url(cohort) -> str:
+    return reverse("reflect:manage-invitations", kwargs={"pk": cohort.pk})
+
+
+def listed(response) -> list[str]:
+    return [invitation.email for invitation in response.context["page"].object_list]
+
+
 def test_the_list_has_an_empty_state(client_for, course_admin, cohort):
     response = client_for(course_admin).get(reverse("reflect:manage-invitations", kwargs={"pk": cohort.pk}))
     assert "no one has been invited yet" in response.content.decode()
@@ -220,7 +228,9 @@ def test_revoking_asks_first_then_closes_the_link(client_for, course_admin, invi
     response = client.post(url)
     assert response.status_code == 302
     assert CohortInvitation.objects.get(pk=invitation.pk).revoked_at is not None
-    assert client.post(url).status_code == 404  # no longer open
+    again = client.post(url, follow=True)  # a second click, or an old tab
+    assert again.redirect_chain == [(list_url(invitation.cohort), 302)]
+    assert "was withdrawn in the meantime, so there is nothing to withdraw" in again.content.decode()
 
 
 def test_the_email_carries_the_link_in_text_and_html(invitation):
@@ -231,6 +241,131 @@ def test_the_email_carries_the_link_in_text_and_html(invitation):
     html, kind = message.alternatives[0]
     assert kind == "text/html" and url in html
     assert "unsubscribe" not in message.body.lower()
+
+
+@pytest.mark.parametrize(
+    ("close", "message"),
+    [
+        ({"accepted_at": timezone.now()}, "nina@example.org accepted their invitation in the meantime"),
+        ({"revoked_at": timezone.now()}, "The invitation for nina@example.org was withdrawn in the meantime"),
+    ],
+)
+def test_sending_again_an_invitation_closed_meanwhile_says_so(client_for, course_admin, invitation, close, message):
+    CohortInvitation.objects.filter(pk=invitation.pk).update(**close)
+    url = reverse("reflect:manage-invitation-resend", kwargs={"pk": invitation.pk})
+    response = client_for(course_admin).post(url, follow=True)
+    assert response.redirect_chain == [(list_url(invitation.cohort), 302)]
+    assert message in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_an_invitation_accepted_while_it_is_being_sent_again_says_so(client_for, course_admin, invitation, monkeypatch):
+    real_resend = invitations.invitation_resend
+
+    def accepted_first(*, invitation):
+        CohortInvitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
+        return real_resend(invitation=invitation)
+
+    monkeypatch.setattr(invitations, "invitation_resend", accepted_first)
+    url = reverse("reflect:manage-invitation-resend", kwargs={"pk": invitation.pk})
+    response = client_for(course_admin).post(url, follow=True)
+    assert "accepted their invitation in the meantime, so there is nothing to send again" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_list_calls_the_start_of_the_14_days_invited(client_for, course_admin, invitation, cohort):
+    page = client_for(course_admin).get(list_url(cohort)).content.decode()
+    assert '<th scope="col">Invited</th>' in page
+    assert '<th scope="col">Sent</th>' not in page
+
+
+def test_an_archived_cohorts_list_offers_no_changes(client_for, course_admin, invitation, cohort):
+    Cohort.objects.filter(pk=cohort.pk).update(archived_at=timezone.now())
+    response = client_for(course_admin).get(list_url(cohort))
+    page = response.content.decode()
+    assert "nina@example.org" in page
+    assert "This cohort is archived" in page
+    assert "Send again" not in page and "Withdraw" not in page
+    assert reverse("reflect:manage-invitation-revoke", kwargs={"pk": invitation.pk}) not in page
+    assert "Import a roster to invite more people" not in page
+
+
+@pytest.mark.parametrize("name", ["manage-invitation-resend", "manage-invitation-revoke"])
+def test_an_archived_cohorts_invitations_cannot_be_sent_again_or_withdrawn(
+    client_for, course_admin, invitation, cohort, name
+):
+    Cohort.objects.filter(pk=cohort.pk).update(archived_at=timezone.now())
+    response = client_for(course_admin).post(reverse(f"reflect:{name}", kwargs={"pk": invitation.pk}), follow=True)
+    assert response.redirect_chain == [(list_url(cohort), 302)]
+    assert "This cohort is archived, so its invitations can no longer be sent again or withdrawn." in (
+        response.content.decode()
+    )
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+    assert mail.outbox == []
+
+
+@pytest.fixture
+def crowd(cohort, invitation):
+    """Nina (sent today), Olly (expired), and Pat whose email did not go."""
+    now = timezone.now()
+    CohortInvitation.objects.create(
+        cohort=cohort,
+        email="olly@example.org",
+        first_name="Olly",
+        last_name="Old",
+        sent_at=now - datetime.timedelta(days=20),
+    )
+    CohortInvitation.objects.create(
+        cohort=cohort, email="pat@example.net", first_name="Pat", last_name="Typo", sent_at=now, send_error="Refused."
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"q": "nina"}, ["nina@example.org"]),
+        ({"q": "NEW"}, ["nina@example.org"]),
+        ({"q": "Nina New"}, ["nina@example.org"]),
+        ({"q": "example.net"}, ["pat@example.net"]),
+        ({"q": "nobody"}, []),
+        ({"show": "undelivered"}, ["pat@example.net"]),
+        ({"show": "expired"}, ["olly@example.org"]),
+        ({"q": "example.org", "show": "expired"}, ["olly@example.org"]),
+        ({"show": "nonsense"}, ["nina@example.org", "olly@example.org", "pat@example.net"]),
+    ],
+)
+def test_the_list_can_be_searched_and_filtered(client_for, course_admin, cohort, crowd, query, expected):
+    response = client_for(course_admin).get(list_url(cohort), query)
+    assert response.status_code == 200
+    assert sorted(listed(response)) == expected
+    if not expected:
+        assert "No invitations match." in response.content.decode()
+
+
+def test_the_filters_show_how_many_need_attention(client_for, course_admin, cohort, crowd):
+    page = " ".join(client_for(course_admin).get(list_url(cohort), {"q": "nina"}).content.decode().split())
+    assert "Invitations not yet accepted (3)" in page
+    assert (
+        'href="?q=nina&amp;show=undelivered">Email not delivered <span class="badge text-bg-warning">1</span>' in page
+    )
+    assert 'href="?q=nina&amp;show=expired">Expired <span class="badge text-bg-warning">1</span>' in page
+    assert "1 invitation matches “nina”." in page
+
+
+def test_search_and_filter_are_kept_across_pages(client_for, course_admin, cohort):
+    CohortInvitation.objects.bulk_create(
+        CohortInvitation(cohort=cohort, email=f"p{n:02}@example.org", sent_at=timezone.now(), send_error="Refused.")
+        for n in range(60)
+    )
+    CohortInvitation.objects.create(cohort=cohort, email="p99@example.com", sent_at=timezone.now(), send_error="No.")
+    client = client_for(course_admin)
+    first = client.get(list_url(cohort), {"q": "example.org", "show": "undelivered"})
+    assert len(listed(first)) == 50
+    assert 'href="?q=example.org&amp;show=undelivered&amp;page=2"' in first.content.decode()
+    second = client.get(list_url(cohort), {"q": "example.org", "show": "undelivered", "page": 2})
+    assert len(listed(second)) == 10
+    assert "p99@example.com" not in listed(first) + listed(second)
 
 
 # Access --------------------------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Roster import: reading CSV files, the preview, applying it, and who may do it."""
 
+import re
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
@@ -32,12 +35,17 @@ def preview_key(response) -> str:
     return response.url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def apply(client, cohort, key):
-    return client.post(reverse("reflect:manage-roster-apply", kwargs={"pk": cohort.pk, "key": key}))
+def apply(client, cohort, key, **kwargs):
+    return client.post(reverse("reflect:manage-roster-apply", kwargs={"pk": cohort.pk, "key": key}), **kwargs)
+
+
+def result_url(cohort, key) -> str:
+    return reverse("reflect:manage-roster-result", kwargs={"pk": cohort.pk, "key": key})
 
 
 def import_file(client, cohort, data: bytes):
-    return apply(client, cohort, preview_key(upload(client, cohort, data)))
+    """Upload, apply, and follow the redirect to the result page."""
+    return apply(client, cohort, preview_key(upload(client, cohort, data)), follow=True)
 
 
 def nothing_written():
@@ -274,6 +282,42 @@ def test_the_preview_marks_every_row_and_writes_nothing(admin_client, cohort, tr
     assert not Membership.objects.filter(user__email="olga@example.test").exists()
 
 
+def test_the_filters_show_counts_and_a_summary_links_to_the_rows_in_error(admin_client, cohort):
+    """Two bad rows at the end of a long file: the first page shows none of them, so the top says so."""
+    data = csv_bytes(*(f"p{n}@example.org,,,," for n in range(150)), "bad-email,,,,", "p1@example.org,,,,")
+    url = reverse(
+        "reflect:manage-roster-preview",
+        kwargs={"pk": cohort.pk, "key": preview_key(upload(admin_client, cohort, data))},
+    )
+    response = admin_client.get(url)
+    text = " ".join(response.content.decode().split())
+    assert all(row.status == "new" for row in response.context["page"].object_list)
+    assert "2 rows of 152 have errors and will be skipped." in text
+    assert '<a href="?status=error">Show the rows with errors</a>' in text
+    for label, count in [("All", 152), ("New", 150), ("Already a member", 0), ("Updated", 0), ("Error", 2)]:
+        assert re.search(rf'>{label} <span class="badge [^"]*">{count}</span></a>', text), label
+    errors = admin_client.get(url, {"status": "error"})
+    assert [row.line for row in errors.context["page"].object_list] == [152, 153]
+    assert "Show the rows with errors" not in errors.content.decode()
+
+
+def test_a_file_without_errors_has_no_error_summary(admin_client, cohort):
+    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,")))
+    response = admin_client.get(reverse("reflect:manage-roster-preview", kwargs={"pk": cohort.pk, "key": key}))
+    assert "will be skipped." not in response.content.decode()
+
+
+def test_the_check_and_apply_buttons_show_progress(admin_client, cohort):
+    page = admin_client.get(reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})).content.decode()
+    assert 'data-busy-label="Checking…"' in page
+    assert '<script src="/static/js/busy-forms.js"></script>' in page
+    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,")))
+    preview = admin_client.get(reverse("reflect:manage-roster-preview", kwargs={"pk": cohort.pk, "key": key}))
+    assert 'data-busy-label="Applying…"' in preview.content.decode()
+    assert '<script src="/static/js/busy-forms.js"></script>' in preview.content.decode()
+    assert finders.find("js/busy-forms.js")
+
+
 def test_a_tutor_row_in_the_same_file_counts_as_a_tutor_in_the_cohort(cohort):
     rows = roster.parse_bytes(csv_bytes("amy@example.org,,,trainee,tom@example.org", "tom@example.org,,,tutor,"))
     assert [row.status for row in roster.classify(cohort, rows)] == ["new", "new"]
@@ -298,8 +342,8 @@ def test_apply_invites_new_people_adds_existing_ones_and_assigns_tutors(
         response = import_file(admin_client, cohort, data)
     assert response.status_code == 200
     result = response.context["result"]
-    assert (result.invited, result.added, result.updated, result.unchanged) == (3, 1, 1, 0)
-    assert [row.line for row in result.errors] == [7]
+    assert (result["invited"], result["added"], result["updated"], result["unchanged"]) == (3, 1, 1, 0)
+    assert [row["line"] for row in result["errors"]] == [7]
     assert "bad-email" in response.content.decode()
 
     invitations = {i.email: i for i in CohortInvitation.objects.filter(cohort=cohort)}
@@ -391,9 +435,9 @@ def test_reimporting_the_same_file_changes_nothing(admin_client, cohort, trainee
     assert preview.context["counts"] == {"new": 0, "member": 4, "updated": 0, "error": 1}
     assert "There is nothing to change" in preview.content.decode()
     with committed():
-        result = apply(admin_client, cohort, key).context["result"]
+        result = apply(admin_client, cohort, key, follow=True).context["result"]
 
-    assert (result.invited, result.added, result.updated, result.unchanged) == (0, 0, 0, 4)
+    assert (result["invited"], result["added"], result["updated"], result["unchanged"]) == (0, 0, 0, 4)
     assert list(Membership.objects.order_by("pk").values_list("pk", "user_id", "cohort_id", "role")) == memberships
     assert list(Membership.assigned_trainees.through.objects.order_by("pk").values_list("pk", flat=True)) == assignments
     assert (
@@ -411,13 +455,90 @@ def test_a_changed_row_updates_an_open_invitation_without_a_new_email(admin_clie
     assert len(mail.outbox) == 1
 
 
-def test_an_applied_preview_cannot_be_applied_twice(admin_client, cohort):
-    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,")))
-    apply(admin_client, cohort, key)
+def test_apply_redirects_to_a_result_page_that_survives_a_reload(admin_client, cohort):
+    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,", "bad-email,,,,")))
     response = apply(admin_client, cohort, key)
     assert response.status_code == 302
-    assert response.url == reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})
+    assert response.url == result_url(cohort, key)
+    for _ in range(2):  # the page, then a reload
+        page = admin_client.get(result_url(cohort, key))
+        assert page.status_code == 200
+        text = page.content.decode()
+        assert "Import applied to Autumn" in text
+        assert "1 person invited by email" in text
+        assert "1 row skipped because of an error" in text and "bad-email" in text
+        assert "already been applied or has expired" not in text
     assert CohortInvitation.objects.count() == 1
+
+
+def test_an_applied_preview_cannot_be_applied_twice(admin_client, cohort, committed):
+    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,")))
+    with committed():
+        apply(admin_client, cohort, key)
+        response = apply(admin_client, cohort, key, follow=True)
+    assert response.redirect_chain == [(result_url(cohort, key), 302)]
+    text = response.content.decode()
+    assert "This import had already been applied, so nothing was done twice." in text
+    assert "1 person invited by email" in text
+    assert CohortInvitation.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_second_submit_that_read_the_session_before_the_first_was_saved_does_not_apply(
+    admin_client, cohort, monkeypatch
+):
+    """A double click: both requests may load the session before the first one takes the key out."""
+    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,")))
+    stale = admin_client.session[SESSION_KEY]
+    calls = []
+    real_apply = roster.roster_apply
+    monkeypatch.setattr(roster, "roster_apply", lambda **kwargs: calls.append(1) or real_apply(**kwargs))
+    apply(admin_client, cohort, key)
+    session = admin_client.session
+    session[SESSION_KEY] = stale  # what the second request read
+    session.save()
+    response = apply(admin_client, cohort, key, follow=True)
+    assert len(calls) == 1
+    assert response.redirect_chain == [(reverse("reflect:manage-invitations", kwargs={"pk": cohort.pk}), 302)]
+    assert "This import is already being applied, so it was not applied a second time." in response.content.decode()
+    assert CohortInvitation.objects.count() == 1
+
+
+def test_the_preview_of_an_applied_import_shows_its_result(admin_client, cohort):
+    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,")))
+    apply(admin_client, cohort, key)
+    response = admin_client.get(reverse("reflect:manage-roster-preview", kwargs={"pk": cohort.pk, "key": key}))
+    assert response.status_code == 302 and response.url == result_url(cohort, key)
+
+
+def test_a_result_from_another_session_or_cohort_is_not_shown(
+    client_for, course_admin, admin_client, cohort, other_cohort
+):
+    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,")))
+    apply(admin_client, cohort, key)
+    assert admin_client.get(result_url(other_cohort, key)).url == reverse(
+        "reflect:manage-roster-import", kwargs={"pk": other_cohort.pk}
+    )
+    response = client_for(course_admin).get(result_url(cohort, key))  # a fresh session
+    assert response.status_code == 302
+    assert response.url == reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})
+
+
+def test_the_result_lists_the_first_100_skipped_rows_and_counts_the_rest(admin_client, cohort):
+    data = csv_bytes("new@example.org,,,,", *(f"bad-{n},,,," for n in range(130)))
+    response = import_file(admin_client, cohort, data)
+    text = response.content.decode()
+    assert "130 rows skipped because of an error" in text
+    assert len(response.context["result"]["errors"]) == 100
+    assert "bad-99" in text and "bad-100" not in text
+    assert "The first 100 of 130 rows skipped" in text
+    assert "… and 30 more rows with an error, not listed here." in text
+    assert "Fix them in your spreadsheet, then import the whole file again" in text
+
+
+def test_a_few_skipped_rows_are_all_listed(admin_client, cohort):
+    text = import_file(admin_client, cohort, csv_bytes("new@example.org,,,,", "bad-1,,,,")).content.decode()
+    assert "bad-1" in text and "more rows with an error" not in text
 
 
 def test_a_preview_key_is_bound_to_its_cohort(admin_client, cohort, other_cohort):
@@ -461,6 +582,7 @@ def _urls(cohort, key="abc"):
         ("post", reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})),
         ("get", reverse("reflect:manage-roster-preview", kwargs={"pk": cohort.pk, "key": key})),
         ("post", reverse("reflect:manage-roster-apply", kwargs={"pk": cohort.pk, "key": key})),
+        ("get", reverse("reflect:manage-roster-result", kwargs={"pk": cohort.pk, "key": key})),
     ]
 
 
@@ -488,15 +610,27 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, cohort):
         assert response.url.startswith("/accounts/login/")
 
 
-def test_an_archived_cohort_takes_no_imports(admin_client, cohort):
+def test_an_archived_cohort_takes_no_imports_and_sends_its_admin_to_the_invitations(admin_client, cohort):
+    key = preview_key(upload(admin_client, cohort, csv_bytes("new@example.org,,,,")))
     Cohort.objects.filter(pk=cohort.pk).update(archived_at="2026-10-01T00:00:00Z")
-    assert upload(admin_client, cohort, csv_bytes("new@example.org,,,,")).status_code == 404
+    invitations_url = reverse("reflect:manage-invitations", kwargs={"pk": cohort.pk})
+    for method, url in _urls(cohort, key):
+        response = getattr(admin_client, method)(url, follow=True)
+        assert response.redirect_chain == [(invitations_url, 302)], f"{method} {url}"
+        assert "Autumn is archived, so nobody can be imported into it." in response.content.decode()
     nothing_written()
+
+
+def test_outsiders_still_get_404_for_an_archived_cohort(client_for, outsider, cohort):
+    Cohort.objects.filter(pk=cohort.pk).update(archived_at="2026-10-01T00:00:00Z")
+    assert (
+        client_for(outsider).get(reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})).status_code == 404
+    )
 
 
 def test_a_programme_admin_without_a_membership_can_import(client_for, user_factory, programme, cohort):
     admin = user_factory("pat@example.test", "Pat Programme")
     programme.admins.add(admin)
     response = import_file(client_for(admin), cohort, csv_bytes("new@example.org,,,,"))
-    assert response.status_code == 200
+    assert response.status_code == 200 and "1 person invited by email" in response.content.decode()
     assert CohortInvitation.objects.get().invited_by == admin
