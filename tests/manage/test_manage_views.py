@@ -16,7 +16,8 @@ from tests.reflect.assessment_factories import make_checkpoint, make_rubric
 pytestmark = pytest.mark.django_db
 
 MARKER = "ZQX-PRIVATE-MARKER"
-# Session, user, the menu (unread notifications, runs a programme); programmes, cohorts, role counts, journaled counts, checkpoint counts.
+# Session, user, the menu (unread notifications, runs a programme); programmes, cohorts,
+# role counts, journaled counts, checkpoint counts.
 HOME_QUERIES = 8
 
 
