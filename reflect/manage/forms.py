@@ -93,8 +93,36 @@ class MemberAddForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, initial=Role.TRAINEE)
 
 
+class MemberFilterForm(forms.Form):
+    """The search box and "Show" list above the members table (a GET form; also carried,
+    hidden, by the assign form so a failed assign comes back to the same list)."""
+
+    EVERYONE, NO_TUTOR = "", "no_tutor"
+
+    q = forms.CharField(
+        label="Search by name or email",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": "Use %(limit_value)d characters or fewer in the search."},
+    )
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            (EVERYONE, "Everyone"),
+            (Role.TRAINEE, "Trainees"),
+            (NO_TUTOR, "Trainees without a tutor"),
+            (Role.TUTOR, "Tutors"),
+            (Role.COURSE_ADMIN, "Course admins"),
+        ],
+        error_messages={"invalid_choice": "Choose one of the options in the list."},
+    )
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices, error_messages={"invalid_choice": "Choose a role from the list."})
+    confirm = forms.BooleanField(required=False)
 
 
 class AssignTutorsForm(forms.Form):
@@ -118,7 +146,10 @@ class AssignTutorsForm(forms.Form):
         },
     )
     action = forms.ChoiceField(
-        choices=[(ASSIGN, "Assign to this tutor"), (UNASSIGN, "Unassign from this tutor")], initial=ASSIGN
+        choices=[(ASSIGN, "Assign ticked trainees"), (UNASSIGN, "Unassign ticked trainees")],
+        initial=ASSIGN,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose assign or unassign.", "invalid_choice": "Choose assign or unassign."},
     )
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
@@ -129,6 +160,14 @@ class AssignTutorsForm(forms.Form):
             Membership.objects.filter(cohort=cohort, role=Role.TUTOR).select_related("user").order_by("user")
         )
         self.fields["tutor"].label_from_instance = lambda m: str(m.user)
+
+    def ticked(self) -> set[int]:
+        """The trainee ids ticked in the submitted form, valid or not, to tick them again."""
+        if not self.is_bound:
+            return set()
+        key = self.add_prefix("trainees")
+        values = self.data.getlist(key) if hasattr(self.data, "getlist") else self.data.get(key, [])
+        return {int(v) for v in values if str(v).isdigit()}
 
 
 class MoveForm(forms.Form):

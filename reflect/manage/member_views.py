@@ -2,10 +2,12 @@
 role, assign tutors and move trainees. Every write goes through one service;
 every object is reached through the cohorts this person administers."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -13,18 +15,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage import services
-from reflect.manage.forms import AssignTutorsForm, MemberAddForm, MoveForm, RoleForm
+from reflect.manage.forms import AssignTutorsForm, MemberAddForm, MemberFilterForm, MoveForm, RoleForm
 from reflect.manage.models import CohortInvitation, MembershipMove
 from reflect.manage.views import get_cohort_for_admin
 
 PAGE_SIZE = 100
-MOVES_SHOWN = 50
+MOVES_PAGE_SIZE = 50
+LAST_ADMIN = "This is the cohort's only course admin. Add another course admin before changing this role."
 ROLE_ORDER = Case(
     When(role=Role.COURSE_ADMIN, then=Value(0)),
     When(role=Role.TUTOR, then=Value(1)),
     default=Value(2),
     output_field=IntegerField(),
 )
+ASSIGNMENTS = Membership.assigned_trainees.through
 
 
 def _get_membership(request: HttpRequest, pk: int, membership_pk: int) -> Membership:
@@ -34,14 +38,38 @@ def _get_membership(request: HttpRequest, pk: int, membership_pk: int) -> Member
     return membership
 
 
-def _members_url(cohort: Cohort) -> str:
-    return reverse("reflect:manage-members", kwargs={"pk": cohort.pk})
+def _members_url(cohort: Cohort, state: dict | None = None) -> str:
+    url = reverse("reflect:manage-members", kwargs={"pk": cohort.pk})
+    query = urlencode({k: v for k, v in (state or {}).items() if v})
+    return f"{url}?{query}" if query else url
 
 
-def _tutor_names(cohort: Cohort) -> dict[int, list[str]]:
+def _list_state(params: QueryDict) -> dict[str, str]:
+    """The search, filter and page numbers of the members page, from its query string or from
+    the hidden copies the assign form sends; anything unusable is dropped."""
+    form = MemberFilterForm(params)
+    form.is_valid()
+    state = {"q": form.cleaned_data.get("q", ""), "show": form.cleaned_data.get("show", "")}
+    for key in ("page", "moves_page"):
+        value = params.get(key, "")
+        state[key] = value if value.isdigit() and value != "1" else ""
+    return state
+
+
+def _filtered(memberships: QuerySet, cohort: Cohort, *, q: str, show: str) -> QuerySet:
+    if q:
+        memberships = memberships.filter(Q(user__display_name__icontains=q) | Q(user__email__icontains=q))
+    if show == MemberFilterForm.NO_TUTOR:
+        has_tutor = ASSIGNMENTS.objects.filter(membership__cohort=cohort, user_id=OuterRef("user_id"))
+        memberships = memberships.filter(~Exists(has_tutor), role=Role.TRAINEE)
+    elif show:
+        memberships = memberships.filter(role=show)
+    return memberships
+
+
+def _tutor_names(cohort: Cohort, user_ids: list[int]) -> dict[int, list[str]]:
     """trainee id → the names of the tutors assigned to them in this cohort, in one query."""
-    through = Membership.assigned_trainees.through
-    rows = through.objects.filter(membership__cohort=cohort).values_list(
+    rows = ASSIGNMENTS.objects.filter(membership__cohort=cohort, user_id__in=user_ids).values_list(
         "user_id", "membership__user__display_name", "membership__user__email"
     )
     names: dict[int, list[str]] = {}
@@ -53,35 +81,59 @@ def _tutor_names(cohort: Cohort) -> dict[int, list[str]]:
 @require_GET
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for_admin(request, pk)
-    return _members_page(request, cohort)
+    return _members_page(request, cohort, params=request.GET)
 
 
-def _members_page(request: HttpRequest, cohort: Cohort, *, add_form=None, assign_form=None, status=200):
+def _members_page(request, cohort: Cohort, *, params: QueryDict, add_form=None, assign_form=None, status=200):
+    """The members page. `params` holds the search, filter and page numbers: the query string,
+    or what the assign form posted, so a failed assign comes back to the same list."""
+    filter_form = MemberFilterForm(params)
+    state = _list_state(params)
     memberships = (
-        Membership.objects.filter(cohort=cohort)
+        _filtered(Membership.objects.filter(cohort=cohort), cohort, q=state["q"], show=state["show"])
         .select_related("user")
         .annotate(role_order=ROLE_ORDER, assigned_count=Count("assigned_trainees"))
         .order_by("role_order", "user__display_name", "user__email")
     )
-    page = Paginator(memberships, PAGE_SIZE).get_page(request.GET.get("page"))
-    tutors = _tutor_names(cohort)
+    page = Paginator(memberships, PAGE_SIZE).get_page(state["page"])
+    counts = Membership.objects.filter(cohort=cohort).aggregate(
+        total=Count("pk"), admins=Count("pk", filter=Q(role=Role.COURSE_ADMIN))
+    )
+    assign_form = assign_form or AssignTutorsForm(cohort=cohort)
+    ticked = assign_form.ticked()
+    page.object_list = list(page.object_list)
+    tutors = _tutor_names(cohort, [m.user_id for m in page.object_list if m.role == Role.TRAINEE])
     for membership in page.object_list:
         membership.tutor_names = tutors.get(membership.user_id, [])
+        membership.ticked = membership.user_id in ticked
+        membership.is_you = membership.user_id == request.user.pk
+        membership.last_admin = membership.role == Role.COURSE_ADMIN and counts["admins"] == 1
     moves = (
         MembershipMove.objects.filter(Q(from_cohort=cohort) | Q(to_cohort=cohort))
         .select_related("user", "from_cohort", "to_cohort", "moved_by")
-        .order_by("-moved_at")
+        .order_by("-moved_at", "-pk")
     )
-    assign_form = assign_form or AssignTutorsForm(cohort=cohort)
+    moves_page = Paginator(moves, MOVES_PAGE_SIZE).get_page(state["moves_page"])
+    kept = {"q": state["q"], "show": state["show"]}
+    has_tutors = assign_form.fields["tutor"].queryset.exists()
     context = {
         "cohort": cohort,
         "page": page,
+        "members_url": _members_url(cohort),
+        "filter_form": filter_form,
+        "filtered": bool(state["q"] or state["show"]),
+        "list_query": urlencode({k: v for k, v in {**kept, "moves_page": state["moves_page"]}.items() if v}),
+        "moves_query": urlencode({k: v for k, v in {**kept, "page": state["page"]}.items() if v}),
+        "kept_state": [(k, v) for k, v in state.items() if v],
+        "total": counts["total"],
         "roles": Role.choices,
         "add_form": add_form or MemberAddForm(),
         "assign_form": assign_form,
-        "has_tutors": assign_form.fields["tutor"].queryset.exists(),
+        "has_tutors": has_tutors,
+        "can_assign": has_tutors and not cohort.archived_at,
         "open_invitations": CohortInvitation.objects.filter(cohort=cohort).open().count(),
-        "moves": moves[:MOVES_SHOWN],
+        "moves": moves_page.object_list,
+        "moves_page": moves_page,
         "can_move": Cohort.objects.administered_by(request.user).active().exclude(pk=cohort.pk).exists(),
     }
     return render(request, "reflect/manage/members.html", context, status=status)
@@ -92,17 +144,17 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for_admin(request, pk)
     form = MemberAddForm(request.POST)
     if not form.is_valid():
-        return _members_page(request, cohort, add_form=form, status=400)
+        return _members_page(request, cohort, params=QueryDict(), add_form=form, status=400)
     try:
         data = form.cleaned_data
         membership = services.member_add(cohort=cohort, email=data["email"], role=data["role"], by=request.user)
     except services.NoSuchUser as error:
         import_url = reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})
         form.add_error("email", format_html('{} <a href="{}">Invite them with a roster import</a>.', error, import_url))
-        return _members_page(request, cohort, add_form=form, status=400)
+        return _members_page(request, cohort, params=QueryDict(), add_form=form, status=400)
     except services.ManageError as error:
         form.add_error(None, str(error))
-        return _members_page(request, cohort, add_form=form, status=400)
+        return _members_page(request, cohort, params=QueryDict(), add_form=form, status=400)
     messages.success(request, f"{membership.user} added as {membership.get_role_display().lower()}.")
     return redirect(_members_url(cohort))
 
@@ -118,23 +170,67 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
         else:
             messages.success(request, f"{membership.user} is no longer a {membership.get_role_display().lower()} here.")
         return redirect(_members_url(membership.cohort))
-    return render(request, "reflect/manage/members_confirm_remove.html", {"membership": membership})
+    context = {
+        "membership": membership,
+        "cohort": membership.cohort,
+        "last_admin": services.is_last_admin(membership),
+        "is_you": membership.user_id == request.user.pk,
+    }
+    return render(request, "reflect/manage/members_confirm_remove.html", context)
 
 
-@require_POST
+def _role_change_effects(request: HttpRequest, membership: Membership, role: str) -> dict:
+    """What changing this role would also do that deserves a second look; empty when nothing."""
+    effects: dict = {}
+    if membership.user_id == request.user.pk:
+        effects["is_you"] = True
+    if membership.role == Role.TUTOR:
+        if count := membership.assigned_trainees.count():
+            effects["trainees_lost"] = count
+    elif membership.role == Role.TRAINEE:
+        if names := _tutor_names(membership.cohort, [membership.user_id]).get(membership.user_id):
+            effects["tutors_lost"] = names
+    return effects
+
+
+@require_http_methods(["GET", "POST"])
 def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """POST from the members table changes the role at once, unless the change would take
+    away tutor assignments or is your own: then it asks first (GET ?role=…), and the
+    confirmation page posts again with confirm=1."""
     membership = _get_membership(request, pk, membership_pk)
-    form = RoleForm(request.POST)
+    cohort = membership.cohort
+    form = RoleForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, "Choose a role from the list.")
-        return redirect(_members_url(membership.cohort))
+        return redirect(_members_url(cohort))
+    role = form.cleaned_data["role"]
+    if request.method == "GET":
+        if role == membership.role:
+            messages.info(request, f"{membership.user} is already a {membership.get_role_display().lower()}.")
+            return redirect(_members_url(cohort))
+        if services.is_last_admin(membership):
+            messages.error(request, LAST_ADMIN)
+            return redirect(_members_url(cohort))
+        context = {
+            "membership": membership,
+            "cohort": cohort,
+            "role": role,
+            "role_label": Role(role).label,
+            "effects": _role_change_effects(request, membership, role),
+        }
+        return render(request, "reflect/manage/members_confirm_role.html", context)
+    needs_asking = role != membership.role and not services.is_last_admin(membership)
+    if needs_asking and not form.cleaned_data["confirm"] and _role_change_effects(request, membership, role):
+        url = reverse("reflect:manage-member-role", kwargs={"pk": cohort.pk, "membership_pk": membership.pk})
+        return redirect(f"{url}?{urlencode({'role': role})}")
     try:
-        services.member_change_role(membership=membership, role=form.cleaned_data["role"])
+        services.member_change_role(membership=membership, role=role)
     except services.ManageError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"{membership.user} is now a {membership.get_role_display().lower()}.")
-    return redirect(_members_url(membership.cohort))
+    return redirect(_members_url(cohort))
 
 
 @require_POST
@@ -142,24 +238,21 @@ def assign_tutors(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for_admin(request, pk)
     form = AssignTutorsForm(request.POST, cohort=cohort)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return _members_page(request, cohort, assign_form=form, status=400)
+        return _members_page(request, cohort, params=request.POST, assign_form=form, status=400)
     tutor = form.cleaned_data["tutor"]
     unassign = form.cleaned_data["action"] == AssignTutorsForm.UNASSIGN
     try:
         trainee_ids = form.cleaned_data["trainees"]
         n = services.tutors_assign(cohort=cohort, tutor=tutor, trainee_ids=trainee_ids, unassign=unassign)
     except services.ManageError as error:
-        messages.error(request, str(error))
-        return _members_page(request, cohort, assign_form=form, status=400)
+        form.add_error(None, str(error))
+        return _members_page(request, cohort, params=request.POST, assign_form=form, status=400)
     people = "1 trainee" if n == 1 else f"{n} trainees"
     if unassign:
         messages.success(request, f"{people} unassigned from {tutor.user}.")
     else:
         messages.success(request, f"{people} assigned to {tutor.user}.")
-    return redirect(_members_url(cohort))
+    return redirect(_members_url(cohort, _list_state(request.POST)))
 
 
 @require_http_methods(["GET", "POST"])

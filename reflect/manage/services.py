@@ -96,7 +96,8 @@ def _refuse_if_archived(cohort: Cohort) -> None:
 # --- Members --------------------------------------------------------------
 
 
-def _is_last_admin(membership: Membership) -> bool:
+def is_last_admin(membership: Membership) -> bool:
+    """True for the cohort's only course admin, who can be neither removed nor given another role."""
     if membership.role != Role.COURSE_ADMIN:
         return False
     others = Membership.objects.filter(cohort_id=membership.cohort_id, role=Role.COURSE_ADMIN)
@@ -128,7 +129,7 @@ def member_add(*, cohort: Cohort, email: str, role: str, by: User) -> Membership
 def member_remove(*, membership: Membership) -> None:
     """Remove one membership; the person's entries stay where they are."""
     _refuse_if_archived(membership.cohort)
-    if _is_last_admin(membership):
+    if is_last_admin(membership):
         raise ManageError("This is the cohort's only course admin. Add another course admin before removing them.")
     if membership.role == Role.TRAINEE:
         _clear_assignments(membership.cohort, membership.user)
@@ -140,7 +141,7 @@ def member_change_role(*, membership: Membership, role: str) -> Membership:
     _refuse_if_archived(membership.cohort)
     if role == membership.role:
         return membership
-    if _is_last_admin(membership):
+    if is_last_admin(membership):
         raise ManageError("This is the cohort's only course admin. Add another course admin before changing this role.")
     if Membership.objects.filter(user_id=membership.user_id, cohort_id=membership.cohort_id, role=role).exists():
         raise ManageError(f"{membership.user} is already a {Role(role).label.lower()} in this cohort.")

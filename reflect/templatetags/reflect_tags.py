@@ -11,5 +11,8 @@ def markdown(text: str):
 
 
 @register.simple_tag
-def page_url(query: str, number: int) -> str:
-    return f"?{query}&page={number}" if query else f"?page={number}"
+def page_url(query: str, number: int, base: str = "", param: str = "page") -> str:
+    """A link to page `number`: `?query&page=N` on the current URL, or on `base` when given
+    (a page redrawn at a POST-only URL must link back to its GET page)."""
+    param = param or "page"
+    return f"{base}?{query}&{param}={number}" if query else f"{base}?{param}={number}"

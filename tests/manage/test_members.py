@@ -1,6 +1,7 @@
 """/manage/cohorts/<id>/members/: add, remove, change role, assign tutors, move trainees."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.journal.models import JournalEntry
 from reflect.manage import services
 from reflect.manage.models import CohortInvitation, MembershipMove
+from tests.manage.member_helpers import assigned, members_url, membership, tag, trainee_box
 
 pytestmark = pytest.mark.django_db
 
@@ -26,18 +28,6 @@ def frank(user_factory):
         programme=programme, name="Frank's", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 1)
     )
     return user
-
-
-def membership(user, cohort, role=Role.TRAINEE) -> Membership:
-    return Membership.objects.get(user=user, cohort=cohort, role=role)
-
-
-def members_url(cohort, rest: str = "") -> str:
-    return f"/manage/cohorts/{cohort.pk}/members/{rest}"
-
-
-def assigned(tutor, cohort) -> set[int]:
-    return set(membership(tutor, cohort, Role.TUTOR).assigned_trainees.values_list("pk", flat=True))
 
 
 # --- Access -------------------------------------------------------------------------
@@ -195,13 +185,88 @@ def test_a_course_admin_can_be_removed_when_another_remains(course_admin, user_f
 # --- Role -------------------------------------------------------------------------------
 
 
-def test_admin_changes_a_role(course_admin, trainee, tutor, cohort, client_for):
+def test_a_role_change_that_keeps_every_assignment_applies_at_once(course_admin, trainee, tutor, cohort, client_for):
+    m = membership(tutor, cohort, Role.TUTOR)  # a tutor with no assigned trainees
+    response = client_for(course_admin).post(members_url(cohort, f"{m.pk}/role/"), {"role": "trainee"})
+    assert response.status_code == 302 and response["Location"] == members_url(cohort)
+    m.refresh_from_db()
+    assert m.role == Role.TRAINEE
+
+
+def test_a_trainee_losing_their_tutors_is_asked_about_first(course_admin, trainee, tutor, cohort, client_for):
     membership(tutor, cohort, Role.TUTOR).assigned_trainees.add(trainee)
     m = membership(trainee, cohort)
-    assert client_for(course_admin).post(members_url(cohort, f"{m.pk}/role/"), {"role": "tutor"}).status_code == 302
+    client = client_for(course_admin)
+    response = client.post(members_url(cohort, f"{m.pk}/role/"), {"role": "tutor"}, follow=True)
+    body = response.content.decode()
+    assert "Make Alice Trainee a tutor instead of a trainee?" in body
+    assert "They are unassigned from Charlie Tutor." in body
+    m.refresh_from_db()
+    assert m.role == Role.TRAINEE and assigned(tutor, cohort) == {trainee.pk}
+    response = client.post(members_url(cohort, f"{m.pk}/role/"), {"role": "tutor", "confirm": "1"}, follow=True)
+    assert "Alice Trainee is now a tutor." in response.content.decode()
     m.refresh_from_db()
     assert m.role == Role.TUTOR
     assert assigned(tutor, cohort) == set()
+
+
+def test_a_tutor_losing_assigned_trainees_is_asked_about_first(
+    course_admin, trainee, trainee2, tutor, cohort, client_for
+):
+    t = membership(tutor, cohort, Role.TUTOR)
+    t.assigned_trainees.add(trainee, trainee2)
+    client = client_for(course_admin)
+    response = client.post(members_url(cohort, f"{t.pk}/role/"), {"role": "trainee"})
+    assert response.status_code == 302
+    assert response["Location"] == members_url(cohort, f"{t.pk}/role/?role=trainee")
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Their 2 assigned trainees are unassigned from them." in body
+    assert 'name="confirm" value="1"' in body
+    t.refresh_from_db()
+    assert t.role == Role.TUTOR and assigned(tutor, cohort) == {trainee.pk, trainee2.pk}
+    client.post(members_url(cohort, f"{t.pk}/role/"), {"role": "trainee", "confirm": "1"})
+    t.refresh_from_db()
+    assert t.role == Role.TRAINEE and not t.assigned_trainees.exists()
+
+
+def test_changing_your_own_role_is_asked_about_first(course_admin, user_factory, cohort, client_for):
+    Membership.objects.create(user=user_factory("hal@example.test"), cohort=cohort, role=Role.COURSE_ADMIN)
+    m = membership(course_admin, cohort, Role.COURSE_ADMIN)
+    client = client_for(course_admin)
+    response = client.post(members_url(cohort, f"{m.pk}/role/"), {"role": "tutor"}, follow=True)
+    assert "This is you." in response.content.decode()
+    m.refresh_from_db()
+    assert m.role == Role.COURSE_ADMIN
+    client.post(members_url(cohort, f"{m.pk}/role/"), {"role": "tutor", "confirm": "1"})
+    m.refresh_from_db()
+    assert m.role == Role.TUTOR
+
+
+def test_the_sole_course_admin_has_no_working_role_or_remove_controls(course_admin, trainee, cohort, client_for):
+    m = membership(course_admin, cohort, Role.COURSE_ADMIN)
+    client = client_for(course_admin)
+    body = client.get(members_url(cohort)).content.decode()
+    assert "The only course admin: add another course admin before changing this role or removing them." in body
+    assert "disabled" in tag(body, f'id="role-{m.pk}"')
+    assert members_url(cohort, f"{m.pk}/remove/") not in body
+    assert members_url(cohort, f"{m.pk}/role/") not in body
+    assert "disabled" not in tag(body, f'id="role-{membership(trainee, cohort).pk}"')
+    page = client.get(members_url(cohort, f"{m.pk}/remove/")).content.decode()
+    assert "they cannot be removed" in page and 'type="submit">Remove</button>' not in page
+    response = client.get(members_url(cohort, f"{m.pk}/role/?role=tutor"), follow=True)
+    assert "only course admin" in response.content.decode()
+    m.refresh_from_db()
+    assert m.role == Role.COURSE_ADMIN
+
+
+def test_with_two_course_admins_both_can_be_changed(course_admin, user_factory, cohort, client_for):
+    Membership.objects.create(user=user_factory("hal@example.test"), cohort=cohort, role=Role.COURSE_ADMIN)
+    m = membership(course_admin, cohort, Role.COURSE_ADMIN)
+    body = client_for(course_admin).get(members_url(cohort)).content.decode()
+    assert "The only course admin" not in body
+    assert members_url(cohort, f"{m.pk}/remove/") in body
 
 
 @pytest.mark.parametrize(
@@ -274,6 +339,28 @@ def test_assign_needs_trainees_and_a_tutor(course_admin, trainee, tutor, cohort,
     assert response.status_code == 400
     body = response.content.decode()
     assert "Choose at least one trainee." in body and "Choose a tutor." in body
+
+
+def test_a_failed_assign_keeps_the_ticks_the_action_and_shows_each_error_once(
+    course_admin, trainee, trainee2, tutor, cohort, client_for
+):
+    data = {"trainees": [trainee2.pk], "action": "unassign"}
+    response = client_for(course_admin).post(members_url(cohort, "assign/"), data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert body.count("Choose a tutor.") == 1
+    assert "is-invalid" in tag(body, 'name="tutor"')
+    assert "checked" in trainee_box(body, trainee2) and "checked" not in trainee_box(body, trainee)
+    assert "checked" in tag(body, 'value="unassign"') and "checked" not in tag(body, 'value="assign"')
+
+
+def test_a_failed_assign_keeps_the_chosen_tutor(course_admin, trainee, tutor, cohort, client_for):
+    t = membership(tutor, cohort, Role.TUTOR)
+    response = client_for(course_admin).post(members_url(cohort, "assign/"), {"tutor": t.pk, "action": "assign"})
+    body = response.content.decode()
+    assert body.count("Choose at least one trainee.") == 1
+    assert re.search(rf'<option value="{t.pk}"[^>]* selected>Charlie Tutor</option>', body)
+    assert "checked" in tag(body, 'value="assign"')
 
 
 def test_service_refuses_a_non_tutor_membership(trainee, trainee2, cohort):
