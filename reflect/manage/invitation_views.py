@@ -161,7 +161,7 @@ class AcceptForm(forms.Form):
         first, second = data.get("password1"), data.get("password2")
         if first and second and first != second:
             self.add_error("password2", "The two passwords don't match. Please type the same password twice.")
-        elif first:
+        if first:  # say what is wrong with the password now, not after the next try
             probe = User(email=self.invitation.email, display_name=data.get("display_name", ""))
             try:
                 password_validation.validate_password(first, user=probe)

@@ -117,6 +117,11 @@ def test_a_weak_or_mismatched_password_is_refused(client, invitation, overrides,
     assert not User.objects.filter(email="nina@example.org").exists()
 
 
+def test_a_short_password_typed_differently_twice_gets_both_messages_at_once(client, invitation):
+    body = accept(client, invitation, password1="short", password2="shorter").content.decode()
+    assert "The two passwords don&#x27;t match" in body and "This password is too short" in body
+
+
 def test_a_person_with_an_account_joins_with_one_click_then_signs_in(client, invitation, user_factory):
     nina = user_factory("nina@example.org", "Nina Already")
     page = client.get(accept_url(invitation))
