@@ -2,10 +2,21 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("reflect")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.worker_init.connect
+@signals.beat_init.connect
+def _require_secret_key(**kwargs) -> None:
+    """Refuse to start. SystemExit, because Celery logs and carries on after an
+    ordinary exception in a signal handler."""
+    from config.startup import MISSING, secret_key_missing
+
+    if secret_key_missing():
+        raise SystemExit(MISSING)

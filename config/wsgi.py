@@ -4,3 +4,10 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 application = get_wsgi_application()
+
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
+
+from config.startup import MISSING, secret_key_missing  # noqa: E402 - needs the settings loaded above
+
+if secret_key_missing():
+    raise ImproperlyConfigured(MISSING)
