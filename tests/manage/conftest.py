@@ -1,8 +1,10 @@
+import datetime
 import functools
 
 import pytest
 
 from config.celery import app
+from reflect.cohorts.models import Cohort, Programme
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +21,28 @@ def committed(django_capture_on_commit_callbacks):
     """`with committed(): ...` runs what waits for the transaction to commit (the
     emails a roster change sends) when the block ends, as a real commit would."""
     return functools.partial(django_capture_on_commit_callbacks, execute=True)
+
+
+@pytest.fixture
+def admin_client(client_for, course_admin):
+    return client_for(course_admin)
+
+
+@pytest.fixture
+def outsider(user_factory):
+    """Runs a different programme, with no cohorts."""
+    user = user_factory("frank@example.test", "Frank Elsewhere")
+    Programme.objects.create(name="Another Programme").admins.add(user)
+    return user
+
+
+@pytest.fixture
+def frank(user_factory):
+    """Admin of another programme, with a cohort of his own (`frank.own_cohort`)."""
+    user = user_factory("frank@example.test", "Frank Admin")
+    programme = Programme.objects.create(name="Other Diploma")
+    programme.admins.add(user)
+    user.own_cohort = Cohort.objects.create(
+        programme=programme, name="Frank's", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 1)
+    )
+    return user

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage import invitations
 from reflect.manage.models import CohortInvitation
 from tests.conftest import PASSWORD
@@ -32,13 +32,6 @@ def invitation(cohort, course_admin):
         invited_by=course_admin,
         sent_at=timezone.now(),
     )
-
-
-@pytest.fixture
-def outsider(user_factory):
-    user = user_factory("frank@example.test", "Frank Elsewhere")
-    Programme.objects.create(name="Another Programme").admins.add(user)
-    return user
 
 
 def accept_url(invitation) -> str:

@@ -22,18 +22,6 @@ HOME_QUERIES = 8
 
 
 @pytest.fixture
-def frank(user_factory):
-    """Admin of another programme, with a cohort of his own."""
-    user = user_factory("frank@example.test", "Frank Admin")
-    programme = Programme.objects.create(name="Other Diploma")
-    programme.admins.add(user)
-    Cohort.objects.create(
-        programme=programme, name="Frank's", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 1)
-    )
-    return user
-
-
-@pytest.fixture
 def staff(user_factory):
     return user_factory("sam@example.test", "Sam Staff", is_staff=True)
 

@@ -1,13 +1,12 @@
 """/manage/cohorts/<id>/members/: add, remove, change role, assign tutors, move trainees."""
 
-import datetime
 import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.journal.models import JournalEntry
 from reflect.manage import services
 from reflect.manage.models import CohortInvitation, MembershipMove
@@ -16,18 +15,6 @@ from tests.manage.member_helpers import assigned, members_url, membership, tag, 
 pytestmark = pytest.mark.django_db
 
 MARKER = "ZQX-PRIVATE-MARKER"
-
-
-@pytest.fixture
-def frank(user_factory):
-    """Admin of another programme, with a cohort of his own."""
-    user = user_factory("frank@example.test", "Frank Admin")
-    programme = Programme.objects.create(name="Other Diploma")
-    programme.admins.add(user)
-    user.own_cohort = Cohort.objects.create(
-        programme=programme, name="Frank's", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 1)
-    )
-    return user
 
 
 # --- Access -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from reflect.cohorts.models import Cohort, Membership, Programme
+from reflect.cohorts.models import Cohort, Membership
 from reflect.manage import roster
 from reflect.manage.models import CohortInvitation
 from reflect.manage.roster_views import SESSION_KEY
@@ -19,19 +19,6 @@ from tests.manage.roster_helpers import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client_for, course_admin):
-    return client_for(course_admin)
-
-
-@pytest.fixture
-def outsider(user_factory):
-    """Runs a different programme."""
-    user = user_factory("frank@example.test", "Frank Elsewhere")
-    Programme.objects.create(name="Another Programme").admins.add(user)
-    return user
 
 
 # The pages -----------------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.feedback.models import Notification, NotificationKind
 from reflect.manage import roster
 from reflect.manage.models import CohortInvitation
@@ -14,19 +14,6 @@ from reflect.manage.roster_views import SESSION_KEY
 from tests.manage.roster_helpers import apply, csv_bytes, import_file, preview_key, result_url, upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client_for, course_admin):
-    return client_for(course_admin)
-
-
-@pytest.fixture
-def outsider(user_factory):
-    """Runs a different programme."""
-    user = user_factory("frank@example.test", "Frank Elsewhere")
-    Programme.objects.create(name="Another Programme").admins.add(user)
-    return user
 
 
 # Applying ------------------------------------------------------------------------------------------------------
