@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from reflect.cohorts.models import Cohort
 from reflect.manage import invitations
+from reflect.manage.access import get_cohort_for_admin
 from reflect.manage.models import INVITATION_VALID_FOR, CohortInvitation
 
 PAGE_SIZE = 50
@@ -70,7 +70,7 @@ def _query(text: str, shown: str) -> str:
 @require_GET
 def invitation_list(request: HttpRequest, pk: int) -> HttpResponse:
     """Who has been invited and not joined yet; searchable, with filters for the ones that need attention."""
-    cohort = get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
+    cohort = get_cohort_for_admin(request, pk)
     now = timezone.now()
     waiting = cohort.invitations.open()
     matches = {

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage import services
+from reflect.manage.access import get_cohort_for_admin
 from reflect.manage.forms import AssignTutorsForm, MemberAddForm, MemberFilterForm, MoveForm, RoleForm
 from reflect.manage.models import CohortInvitation, MembershipMove
-from reflect.manage.views import get_cohort_for_admin
 
 PAGE_SIZE = 100
 MOVES_PAGE_SIZE = 50

@@ -5,20 +5,15 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from reflect.cohorts.models import Cohort
 from reflect.manage import chart, reports
+from reflect.manage.access import get_cohort_for_admin
 
 DEFAULT_SORT = "name"
 PER_PAGE = 100  # trainees per page of the table; the CSV always has them all
-
-
-def _cohort_for(request: HttpRequest, pk: int) -> Cohort:
-    """The cohort, if this person runs its programme; 404 for anyone else."""
-    return get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
 
 
 def _sorting(request: HttpRequest, report: reports.Report) -> tuple[str, bool]:
@@ -48,7 +43,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     """Who is journaling and who is falling behind: counts, dates, statuses, outcomes.
 
     The rows are sorted in memory and then paged, so every page costs the same queries."""
-    cohort = _cohort_for(request, pk)
+    cohort = get_cohort_for_admin(request, pk)
     data = reports.engagement(cohort)
     key, descending = _sorting(request, data)
     page = Paginator(reports.sort_rows(data.rows, key, descending=descending), PER_PAGE).get_page(
@@ -74,7 +69,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The same table as CSV, for a spreadsheet: UTF-8 with a BOM so Excel reads it right."""
-    cohort = _cohort_for(request, pk)
+    cohort = get_cohort_for_admin(request, pk)
     data = reports.engagement(cohort)
     key, descending = _sorting(request, data)
     rows = reports.sort_rows(data.rows, key, descending=descending)

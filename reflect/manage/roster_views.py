@@ -19,12 +19,13 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reflect.cohorts.models import Cohort, Programme
 from reflect.manage import roster
+from reflect.manage.access import get_cohort_for_admin
 
 SESSION_KEY = "roster_imports"
 RESULTS_KEY = "roster_results"
@@ -52,11 +53,6 @@ class RosterUploadForm(forms.Form):
         except roster.RosterError as error:
             raise forms.ValidationError(str(error)) from None
         return upload
-
-
-def _cohort(request: HttpRequest, pk: int) -> Cohort:
-    """A cohort this person administers (archived or not); anything else is 404."""
-    return get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
 
 
 def _archived(request: HttpRequest, cohort: Cohort) -> HttpResponse | None:
@@ -140,7 +136,7 @@ def _gone(request: HttpRequest, cohort: Cohort) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
-    cohort = _cohort(request, pk)
+    cohort = get_cohort_for_admin(request, pk)
     if archived := _archived(request, cohort):
         return archived
     form = RosterUploadForm(request.POST or None, request.FILES or None)
@@ -157,7 +153,7 @@ def roster_import(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def roster_preview(request: HttpRequest, pk: int, key: str) -> HttpResponse:
-    cohort = _cohort(request, pk)
+    cohort = get_cohort_for_admin(request, pk)
     if archived := _archived(request, cohort):
         return archived
     stored = _load(request, cohort, key)
@@ -191,7 +187,7 @@ def roster_preview(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 def roster_apply(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """Apply, then send the browser to the result page (so a reload shows the result
     again instead of submitting twice)."""
-    cohort = _cohort(request, pk)
+    cohort = get_cohort_for_admin(request, pk)
     if archived := _archived(request, cohort):
         return archived
     stored, busy = _claim(request, cohort, key)
@@ -215,7 +211,7 @@ def roster_apply(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_GET
 def roster_result(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     """What an applied import did; it stays readable (reloads included) for as long as the session keeps it."""
-    cohort = _cohort(request, pk)
+    cohort = get_cohort_for_admin(request, pk)
     result = _result(request, cohort, key)
     if result is None:
         return _archived(request, cohort) or _gone(request, cohort)

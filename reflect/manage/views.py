@@ -9,7 +9,7 @@ import datetime
 from django.contrib import messages
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,19 +17,10 @@ from reflect.assessment.models import Checkpoint, SubmissionStatus
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.journal.models import JournalEntry, Status
 from reflect.manage import services
+from reflect.manage.access import get_cohort_for_admin, get_programme_for_admin
 from reflect.manage.forms import CohortForm, ProgrammeForm
 
 JOURNALED_WITHIN = datetime.timedelta(days=7)
-
-
-def get_programme_for_admin(request: HttpRequest, pk: int) -> Programme:
-    """The programme, if this person runs it; 404 for everyone else."""
-    return get_object_or_404(Programme.objects.administered_by(request.user), pk=pk)
-
-
-def get_cohort_for_admin(request: HttpRequest, pk: int) -> Cohort:
-    """The cohort, if this person runs its programme; 404 for everyone else."""
-    return get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
 
 
 def may_create_programme(user) -> bool:
