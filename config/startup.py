@@ -1,6 +1,5 @@
 """Checks a server process makes before it starts serving."""
 
-
 MISSING = "SECRET_KEY is not set. Set it in the environment, or set DEBUG=1 for local development."
 
 
