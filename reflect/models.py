@@ -1,6 +1,7 @@
 """Django finds the app's models here; they live in one module per capability."""
 
 from reflect.assessment.models import (
+    Allocation,
     Assessment,
     Checkpoint,
     Criterion,
@@ -10,6 +11,7 @@ from reflect.assessment.models import (
     Submission,
     SubmittedEntry,
 )
+from reflect.audit.models import AuditEvent
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.feedback.models import Comment, Notification
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Tag
@@ -19,6 +21,8 @@ from reflect.reminders.models import ReminderDelivery, ReminderSchedule
 
 __all__ = [
     "AccessEvent",
+    "Allocation",
+    "AuditEvent",
     "Assessment",
     "Checkpoint",
     "Cohort",

@@ -201,6 +201,56 @@ class SubmittedEntry(models.Model):
         return f"Snapshot #{self.pk} of submission #{self.submission_id}"
 
 
+# --- Allocation of second markers and moderators ----------------------------
+
+
+class AllocationRole(models.TextChoices):
+    SECOND_MARKER = "second", "Second marker"
+    MODERATOR = "moderator", "Moderator"
+
+
+class Allocation(models.Model):
+    """A tutor chosen as second marker or moderator, for one submission or for
+    every submission of a checkpoint. A submission's own allocation overrides
+    its checkpoint's. Second marking and moderation are open only to the
+    allocated tutor."""
+
+    checkpoint = models.ForeignKey(
+        Checkpoint, null=True, blank=True, on_delete=models.CASCADE, related_name="allocations"
+    )
+    submission = models.ForeignKey(
+        "Submission", null=True, blank=True, on_delete=models.CASCADE, related_name="allocations"
+    )
+    role = models.CharField(max_length=10, choices=AllocationRole.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="allocations")
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(checkpoint__isnull=True, submission__isnull=False)
+                | Q(checkpoint__isnull=False, submission__isnull=True),
+                name="allocation_for_checkpoint_or_submission",
+            ),
+            models.UniqueConstraint(
+                fields=["checkpoint", "role"],
+                condition=Q(checkpoint__isnull=False),
+                name="one_allocation_per_checkpoint_role",
+            ),
+            models.UniqueConstraint(
+                fields=["submission", "role"],
+                condition=Q(submission__isnull=False),
+                name="one_allocation_per_submission_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Allocation #{self.pk} ({self.role})"
+
+
 # --- Assessment -------------------------------------------------------------
 
 

@@ -69,6 +69,7 @@ class NotificationKind(models.TextChoices):
     REPLY = "reply", "New reply"
     FEEDBACK_RELEASED = "feedback_released", "Feedback released"
     COHORT_ADDED = "cohort_added", "Added to a cohort"
+    READER_ADDED = "reader_added", "Someone new can read your shared writing"
 
 
 class NotificationQuerySet(models.QuerySet):
