@@ -8,10 +8,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reflect.assessment import services
+from reflect.assessment import policy, services
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.forms import GridForm
 from reflect.assessment.models import (
+    AllocationRole,
     Assessment,
     MarkingRole,
     Submission,
@@ -42,7 +43,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_owner = submission.trainee_id == request.user.pk
     if is_owner and submission.status == SubmissionStatus.DRAFT:
         return redirect("reflect:checkpoint-detail", pk=submission.checkpoint_id)
-    is_tutor = not is_owner and services.is_tutor(request.user, submission.checkpoint.cohort_id)
+    is_tutor = not is_owner  # visible_to let them in: a tutor who reads the trainee or an allocated marker
     snapshots = list(submission.snapshots.all())
     if is_tutor:
         # Reading the submitted text is a read of the entries, shown to the trainee like any other.
@@ -61,27 +62,23 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if is_tutor:
         context.update(_tutor_actions(request, submission))
-        if context["can_second_mark"]:
-            # Keep the way to a blind second marking open: don't put the first marking in front of them.
-            context["assessments"] = [a for a in visible if a.role != MarkingRole.FIRST]
     return render(request, "reflect/assessment/submission_detail.html", context)
 
 
 def _tutor_actions(request: HttpRequest, submission: Submission) -> dict:
+    """What this tutor may do next: exactly what the services would allow (reflect.assessment.policy)."""
+    user = request.user
     markings = list(submission.assessments.values("pk", "role", "assessor_id", "completed_at", "released_at"))
-    roles = {m["role"]: m for m in markings}
-    mine = next((m for m in markings if m["assessor_id"] == request.user.pk and m["role"] != MarkingRole.AGREED), None)
-    open_for_marking = submission.status == SubmissionStatus.SUBMITTED and mine is None
-    both_done = all(roles.get(r) and roles[r]["completed_at"] for r in (MarkingRole.FIRST, MarkingRole.SECOND))
+    mine = next((m for m in markings if m["assessor_id"] == user.pk and m["role"] != MarkingRole.AGREED), None)
     return {
         "my_marking": mine,
-        "can_assess": open_for_marking and MarkingRole.FIRST not in roles,
-        "can_second_mark": open_for_marking
-        and MarkingRole.FIRST in roles
-        and MarkingRole.SECOND not in roles
-        and not any(m["released_at"] for m in markings),
-        "can_moderate": both_done,
-        "in_progress": [m for m in markings if not m["completed_at"] and m["assessor_id"] != request.user.pk],
+        "can_assess": policy.can_first_mark(user, submission),
+        "can_second_mark": policy.can_second_mark(user, submission),
+        "can_moderate": policy.can_moderate(user, submission),
+        "can_allocate": policy.can_allocate(user, submission),
+        "second_marker_id": policy.allocated_user_id(submission, AllocationRole.SECOND_MARKER),
+        "moderator_id": policy.allocated_user_id(submission, AllocationRole.MODERATOR),
+        "in_progress": [m for m in markings if not m["completed_at"] and m["assessor_id"] != user.pk],
     }
 
 
@@ -121,7 +118,6 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if saved is not None:
             return _after_grid_save(request, saved, request.path)
         grid, status = _posted_grid(request.POST, criteria), 400
-    roles = set(submission.assessments.values_list("role", flat=True))
     context = {
         "assessment": assessment,
         "submission": submission,
@@ -129,7 +125,7 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "editable": is_mine and not assessment.is_released and submission.status == SubmissionStatus.SUBMITTED,
         "releasable": is_mine
         and not assessment.is_released
-        and (assessment.role == MarkingRole.AGREED or MarkingRole.SECOND not in roles),
+        and (assessment.role == MarkingRole.AGREED or not policy.needs_second_marking(submission)),
         **grid,
     }
     return render(request, "reflect/assessment/assessment_form.html", context, status=status)
@@ -156,8 +152,13 @@ def assessment_release(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def submission_moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    """First and second marking side by side, and the agreed marking that gets released."""
+    """First and second marking side by side, and the agreed marking that gets released.
+    Only the allocated moderator comes here; for everyone else it is not found."""
     submission = _tutor_submission(request, pk)
+    if not policy.can_moderate(request.user, submission) and not submission.assessments.filter(
+        role=MarkingRole.AGREED, assessor=request.user
+    ).exists():
+        raise Http404
     markings = {
         a.role: a
         for a in Assessment.objects.visible_to(request.user).filter(submission=submission).select_related("assessor")

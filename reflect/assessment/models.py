@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.access import cohorts_administered_by, cohorts_as, programmes_administered_by
+from reflect.cohorts.models import Cohort, Programme, Role
 from reflect.journal.models import JournalEntry
 
 SUMMARY_MAX = 20_000
@@ -18,18 +19,13 @@ CRITERION_COMMENT_MAX = 5_000
 
 class RubricQuerySet(models.QuerySet):
     def visible_to(self, user) -> "RubricQuerySet":
-        """Rubrics of programmes this person belongs to in any role."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(programme__cohorts__memberships__user=user).distinct()
+        """Rubrics of programmes this person belongs to in any role, or runs."""
+        member_of = cohorts_as(user, *Role.values).values("programme_id")
+        return self.filter(Q(programme__in=member_of) | Q(programme__in=programmes_administered_by(user)))
 
     def editable_by(self, user) -> "RubricQuerySet":
-        """Course admins of any cohort of the programme build its rubrics."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            programme__cohorts__memberships__user=user, programme__cohorts__memberships__role=Role.COURSE_ADMIN
-        ).distinct()
+        """The people who run a programme (course or programme admins) build its rubrics."""
+        return self.filter(programme__in=programmes_administered_by(user))
 
     def latest_versions(self) -> "RubricQuerySet":
         newer = Rubric.objects.filter(lineage=OuterRef("lineage"), version__gt=OuterRef("version"))
@@ -99,9 +95,8 @@ class Level(models.Model):
 
 class CheckpointQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CheckpointQuerySet":
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(cohort__memberships__user=user).distinct()
+        """Checkpoints of the cohorts this person belongs to or runs."""
+        return self.filter(Q(cohort__in=cohorts_as(user, *Role.values)) | Q(cohort__in=cohorts_administered_by(user)))
 
 
 class Checkpoint(models.Model):
@@ -133,27 +128,18 @@ class SubmissionStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-def _tutors_of(cohort_ref) -> models.QuerySet:
-    return Membership.objects.filter(role=Role.TUTOR, cohort=cohort_ref)
-
-
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SubmissionQuerySet":
-        """A trainee's own submissions; submitted (or withdrawn) ones to tutors of the cohort.
-        Course admins use `overview_for`, which carries statuses and outcomes only."""
-        if not user.is_authenticated:
-            return self.none()
-        tutor = _tutors_of(OuterRef("checkpoint__cohort")).filter(user=user)
-        return self.filter(Q(trainee=user) | (Exists(tutor) & ~Q(status=SubmissionStatus.DRAFT)))
+        """Submissions this person may open; the rule is in reflect.assessment.policy."""
+        from reflect.assessment import policy
+
+        return policy.submissions_visible_to(self, user)
 
     def overview_for(self, user) -> "SubmissionQuerySet":
-        """Submissions in cohorts this person runs or tutors, for status tables only."""
-        if not user.is_authenticated:
-            return self.none()
-        staff = Membership.objects.filter(
-            user=user, cohort=OuterRef("checkpoint__cohort"), role__in=[Role.TUTOR, Role.COURSE_ADMIN]
-        )
-        return self.filter(Exists(staff))
+        """Submissions in cohorts this person tutors or runs, for status tables only."""
+        from reflect.assessment import policy
+
+        return policy.submissions_overview_for(self, user)
 
 
 class Submission(models.Model):
@@ -268,25 +254,10 @@ class MarkingRole(models.TextChoices):
 
 class AssessmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AssessmentQuerySet":
-        """A tutor sees their own markings; another tutor's only once their own
-        marking of that submission is complete, or, for a tutor who isn't marking it,
-        once it is complete (so second marking stays blind). A trainee sees only what
-        has been released to them."""
-        if not user.is_authenticated:
-            return self.none()
-        tutor = _tutors_of(OuterRef("submission__checkpoint__cohort")).filter(user=user)
-        # Only a first or second marker is kept blind; a moderator's own agreed
-        # marking must not hide the markings they are moderating.
-        mine = Assessment.objects.filter(submission=OuterRef("submission"), assessor=user).exclude(
-            role=MarkingRole.AGREED
-        )
-        mine_complete = mine.filter(completed_at__isnull=False)
-        others_readable = Q(completed_at__isnull=False) & (Exists(mine_complete) | ~Exists(mine))
-        return self.filter(
-            Q(assessor=user)
-            | (Exists(tutor) & others_readable)
-            | Q(submission__trainee=user, released_at__isnull=False)
-        )
+        """Markings this person may read, blind where it must be (reflect.assessment.policy)."""
+        from reflect.assessment import policy
+
+        return policy.assessments_visible_to(self, user)
 
 
 class Assessment(models.Model):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from reflect.assessment import policy
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import (
     Assessment,
@@ -20,14 +21,10 @@ from reflect.assessment.models import (
     SubmissionStatus,
     SubmittedEntry,
 )
-from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.cohorts.models import Cohort
 from reflect.feedback.models import NotificationKind
 from reflect.feedback.notify import notify
 from reflect.journal.models import JournalEntry, Status, Visibility
-
-
-def is_tutor(user: User, cohort_id: int) -> bool:
-    return Membership.objects.filter(user=user, cohort_id=cohort_id, role=Role.TUTOR).exists()
 
 
 def rubric_lock(*, rubric: Rubric) -> None:
@@ -56,7 +53,7 @@ def released_outcome(submission: Submission) -> str | None:
 @transaction.atomic
 def submission_start(*, checkpoint: Checkpoint, trainee: User) -> Submission:
     """Open a submission to prepare. A new attempt is allowed only after a released Refer."""
-    if not Membership.objects.filter(user=trainee, cohort=checkpoint.cohort, role=Role.TRAINEE).exists():
+    if not policy.can_submit(trainee, checkpoint):
         raise AssessmentError("Only trainees of this cohort can submit to this checkpoint.")
     _refuse_if_archived(checkpoint.cohort_id)
     latest = latest_submission(checkpoint=checkpoint, trainee=trainee)
@@ -155,26 +152,25 @@ def submission_withdraw(*, submission: Submission) -> Submission:
 
 @transaction.atomic
 def assessment_start(*, submission: Submission, assessor: User) -> Assessment:
-    """First marking, or blind second marking by a different tutor. Returns the
-    tutor's existing marking if they have one."""
-    submission = Submission.objects.select_for_update().select_related("checkpoint").get(pk=submission.pk)
-    if not is_tutor(assessor, submission.checkpoint.cohort_id):
-        raise AssessmentError("Only tutors of this cohort can assess this submission.")
+    """First marking by a tutor who reads the trainee, or blind second marking by
+    the allocated second marker. Returns the tutor's existing marking if they have one."""
+    submission = Submission.objects.select_for_update().select_related("checkpoint__cohort").get(pk=submission.pk)
     _refuse_if_archived(submission.checkpoint.cohort_id)
     existing = submission.assessments.filter(assessor=assessor).exclude(role=MarkingRole.AGREED).first()
     if existing is not None:
         return existing
     if submission.status != SubmissionStatus.SUBMITTED:
         raise AssessmentError("This submission isn't submitted (it may have been withdrawn), so it can't be assessed.")
-    roles = set(submission.assessments.values_list("role", flat=True))
-    if MarkingRole.FIRST not in roles:
+    if policy.can_first_mark(assessor, submission):
         role = MarkingRole.FIRST
-    elif MarkingRole.SECOND not in roles:
-        if submission.assessments.filter(released_at__isnull=False).exists():
-            raise AssessmentError("Feedback has already been released for this submission.")
+    elif policy.can_second_mark(assessor, submission):
         role = MarkingRole.SECOND
+    elif MarkingRole.FIRST in set(submission.assessments.values_list("role", flat=True)):
+        raise AssessmentError(
+            "This submission already has a first marking. Second marking is open only to the tutor allocated to it."
+        )
     else:
-        raise AssessmentError("This submission already has a first and a second marking.")
+        raise AssessmentError("Only the tutors who read this trainee can assess this submission.")
     rubric = submission.checkpoint.rubric
     rubric_lock(rubric=rubric)
     return Assessment.objects.create(submission=submission, assessor=assessor, rubric=rubric, role=role)
@@ -270,11 +266,11 @@ def agreement(*, first: Assessment, second: Assessment) -> list[dict]:
 @transaction.atomic
 def moderation_start(*, submission: Submission, moderator: User) -> Assessment:
     """The agreed marking, prefilled where first and second markers agree."""
-    if not is_tutor(moderator, submission.checkpoint.cohort_id):
-        raise AssessmentError("Only tutors of this cohort can moderate.")
     _refuse_if_archived(submission.checkpoint.cohort_id)
     # Serialise moderators of one submission so only one agreed marking is ever created.
     Submission.objects.select_for_update().filter(pk=submission.pk).first()
+    if not policy.can_moderate(moderator, submission):
+        raise AssessmentError("Moderation is open only to the allocated moderator, once both markings are complete.")
     markings = {a.role: a for a in submission.assessments.all()}
     if MarkingRole.AGREED in markings:
         return markings[MarkingRole.AGREED]
@@ -305,9 +301,8 @@ def assessment_release(*, assessment: Assessment, by: User) -> Assessment:
     _check_editable(assessment)
     if not assessment.is_complete:
         raise AssessmentError("Please complete the marking (every criterion and an outcome) before releasing it.")
-    roles = set(assessment.submission.assessments.values_list("role", flat=True))
-    if MarkingRole.SECOND in roles and assessment.role != MarkingRole.AGREED:
-        raise AssessmentError("This submission was second-marked: release the moderated, agreed marking instead.")
+    if not policy.can_release(by, assessment):
+        raise AssessmentError("This submission is second-marked: release the moderated, agreed marking instead.")
     claimed = Assessment.objects.filter(pk=assessment.pk, released_at__isnull=True).update(released_at=timezone.now())
     if not claimed:
         raise AssessmentError("This feedback has already been released.")

@@ -14,14 +14,10 @@ class Role(models.TextChoices):
 
 class ProgrammeQuerySet(models.QuerySet):
     def administered_by(self, user) -> "ProgrammeQuerySet":
-        """Programmes this person runs: named as an admin of the programme, or a
-        course admin of any of its cohorts."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(
-            models.Q(admins=user)
-            | models.Q(cohorts__memberships__user=user, cohorts__memberships__role=Role.COURSE_ADMIN)
-        ).distinct()
+        """Programmes this person runs (the rule is in reflect.access)."""
+        from reflect.access import programmes_administered_by
+
+        return self.filter(pk__in=programmes_administered_by(user).values("pk"))
 
 
 class Programme(models.Model):
@@ -54,16 +50,16 @@ class CohortQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
     def administered_by(self, user) -> "CohortQuerySet":
-        """Cohorts of the programmes this person runs (archived ones included)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(programme__in=Programme.objects.administered_by(user))
+        """Cohorts of the programmes this person runs, archived ones included (reflect.access)."""
+        from reflect.access import cohorts_administered_by
+
+        return self.filter(pk__in=cohorts_administered_by(user).values("pk"))
 
     def staffed_by(self, user) -> "CohortQuerySet":
-        """Cohorts where this person is a tutor or course admin: the cohort pages."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(memberships__user=user, memberships__role__in=[Role.TUTOR, Role.COURSE_ADMIN]).distinct()
+        """Cohorts whose staff pages this person may open: tutored or run (reflect.access)."""
+        from reflect.access import staff_cohorts
+
+        return self.filter(pk__in=staff_cohorts(user).values("pk"))
 
 
 class Cohort(models.Model):

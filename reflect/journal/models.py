@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.cohorts.models import Cohort
 from reflect.journal.reflective import FREE, TEMPLATE_CHOICES
 
 TITLE_MAX = 200
@@ -53,34 +53,16 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=True)
 
     def visible_to(self, user) -> "EntryQuerySet":
-        """Entries this person may read: all their own, plus shared published
-        entries of trainees they tutor. A tutor with assigned trainees sees only
-        those; a tutor without assignments sees trainees who have no assigned
-        tutor. Course admins and other trainees see nothing here."""
-        if not user.is_authenticated:
-            return self.none()
-        tutoring = Membership.objects.filter(user=user, role=Role.TUTOR, cohort=OuterRef("cohort"))
-        assigned_to_me = tutoring.filter(assigned_trainees=OuterRef("author"))
-        unassigned_tutor = tutoring.filter(assigned_trainees__isnull=True)
-        author_has_assigned_tutor = Membership.objects.filter(
-            role=Role.TUTOR, cohort=OuterRef("cohort"), assigned_trainees=OuterRef("author")
-        )
-        author_is_trainee = Membership.objects.filter(
-            role=Role.TRAINEE, cohort=OuterRef("cohort"), user=OuterRef("author")
-        )
-        tutor_may_read = (
-            Q(visibility=Visibility.SHARED, status=Status.PUBLISHED)
-            & Exists(author_is_trainee)
-            & (Exists(assigned_to_me) | (Exists(unassigned_tutor) & ~Exists(author_has_assigned_tutor)))
-        )
-        return self.alive().filter(Q(author=user) | tutor_may_read)
+        """Entries this person may read; the rule is in reflect.journal.policy."""
+        from reflect.journal import policy
+
+        return policy.entries_visible_to(self, user)
 
     def editable_by(self, user) -> "EntryQuerySet":
-        """Only the author may edit, share, unshare or delete an entry, and not
-        once its cohort is archived (archived cohorts are read-only)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self.alive().filter(author=user, cohort__archived_at__isnull=True)
+        """Entries this person may edit, share, unshare or delete (reflect.journal.policy)."""
+        from reflect.journal import policy
+
+        return policy.entries_editable_by(self, user)
 
     def in_trash_of(self, user) -> "EntryQuerySet":
         if not user.is_authenticated:
