@@ -40,7 +40,12 @@ def _check(*, checkpoint: Checkpoint, submission: Submission | None, role: str, 
 
 @transaction.atomic
 def allocation_set(
-    *, role: str, user: User | None, by: User, checkpoint: Checkpoint | None = None, submission: Submission | None = None
+    *,
+    role: str,
+    user: User | None,
+    by: User,
+    checkpoint: Checkpoint | None = None,
+    submission: Submission | None = None,
 ) -> Allocation | None:
     """Allocate `user` as `role` for one submission or a whole checkpoint (None
     removes the allocation). The trainees who gain a reader are notified."""

@@ -155,9 +155,10 @@ def submission_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """First and second marking side by side, and the agreed marking that gets released.
     Only the allocated moderator comes here; for everyone else it is not found."""
     submission = _tutor_submission(request, pk)
-    if not policy.can_moderate(request.user, submission) and not submission.assessments.filter(
-        role=MarkingRole.AGREED, assessor=request.user
-    ).exists():
+    if (
+        not policy.can_moderate(request.user, submission)
+        and not submission.assessments.filter(role=MarkingRole.AGREED, assessor=request.user).exists()
+    ):
         raise Http404
     markings = {
         a.role: a
