@@ -1,8 +1,8 @@
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
-from reflect.cohorts.models import Programme, Role
+from reflect.access import programmes_administered_by
 from reflect.feedback.models import Notification
 
 
@@ -19,10 +19,7 @@ def navigation(request) -> dict:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    runs = Programme.objects.filter(
-        Q(admins=OuterRef("pk"))
-        | Q(cohorts__memberships__user=OuterRef("pk"), cohorts__memberships__role=Role.COURSE_ADMIN)
-    )
+    runs = programmes_administered_by(user)
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(unread=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)), runs=Exists(runs))

@@ -6,6 +6,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from reflect.access import staff_cohorts, tutor_readers_of
+from reflect.assessment.policy import marker_readers_of
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.journal.models import JournalEntry, Status, Visibility
 from reflect.journal.stats import weekly_streak
@@ -23,9 +25,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {"roles": roles, "is_trainee": Role.TRAINEE in roles}
     if Role.TRAINEE in roles:
         context.update(_trainee_context(user))
-    staffed = roles.get(Role.TUTOR, []) + roles.get(Role.COURSE_ADMIN, [])
-    if staffed:
-        context["staff_cohorts"] = _staff_cohorts(user, roles)
+    context["staff_cohorts"] = _staff_cohorts(user, roles)
     return render(request, "reflect/dashboard.html", context)
 
 
@@ -35,14 +35,20 @@ def _trainee_context(user) -> dict:
         "prompt": prompt_for_week(timezone.localdate()),
         "streak": weekly_streak(author=user),
         "recent": recent,
+        "readers": readers_of(user),
     }
 
 
+def readers_of(trainee) -> list:
+    """Everyone who can read this trainee's shared writing, and why: tutors by
+    the assignment rule, and allocated markers of their portfolios."""
+    return tutor_readers_of(trainee) + marker_readers_of(trainee)
+
+
 def _staff_cohorts(user, roles: dict) -> list[Cohort]:
-    ids = [c.pk for c in roles.get(Role.TUTOR, []) + roles.get(Role.COURSE_ADMIN, [])]
     cohorts = (
-        Cohort.objects.active()
-        .filter(pk__in=ids)
+        staff_cohorts(user)
+        .active()
         .select_related("programme")
         .annotate(
             trainee_count=Count("memberships", filter=Q(memberships__role=Role.TRAINEE), distinct=True),
@@ -51,7 +57,7 @@ def _staff_cohorts(user, roles: dict) -> list[Cohort]:
     shared = dict(
         JournalEntry.objects.visible_to(user)
         .exclude(author=user)
-        .filter(cohort_id__in=ids)
+        .filter(cohort__in=staff_cohorts(user))
         .filter(status=Status.PUBLISHED, visibility=Visibility.SHARED)
         .values("cohort_id")
         .annotate(n=Count("id"))

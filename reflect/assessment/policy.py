@@ -16,7 +16,7 @@ allocations. Built on the base rules in `reflect.access`; the querysets'
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import User
-from reflect.access import roles_in, runs_cohort, staff_cohorts, tutor_reads
+from reflect.access import Reader, cohorts_as, roles_in, runs_cohort, staff_cohorts, tutor_reads
 from reflect.assessment.models import (
     Allocation,
     AllocationRole,
@@ -173,3 +173,33 @@ def can_submit(user: User, checkpoint: Checkpoint) -> bool:
 
 def can_manage_checkpoints(user: User, checkpoint: Checkpoint | None = None, *, cohort=None) -> bool:
     return runs_cohort(user, cohort or checkpoint.cohort)
+
+
+def marker_readers_of(trainee: User) -> list[Reader]:
+    """Allocated second markers and moderators who can read one of this
+    trainee's portfolios (or will, once submitted), with the reason. Four queries."""
+    submissions = {
+        s.checkpoint_id: s
+        for s in Submission.objects.filter(trainee=trainee).exclude(status=SubmissionStatus.DRAFT).order_by("attempt")
+    }
+    checkpoints = list(
+        Checkpoint.objects.filter(Q(cohort__in=cohorts_as(trainee, Role.TRAINEE)) | Q(pk__in=list(submissions)))
+        .distinct()
+        .order_by("due_at")
+    )
+    allocations = list(
+        Allocation.objects.filter(Q(checkpoint__in=checkpoints) | Q(submission__in=list(submissions.values())))
+        .exclude(user=trainee)
+        .select_related("user")
+    )
+    whole = {(a.checkpoint_id, a.role): a for a in allocations if a.checkpoint_id}
+    own = {(a.submission_id, a.role): a for a in allocations if a.submission_id}
+    readers = []
+    for checkpoint in checkpoints:
+        submission = submissions.get(checkpoint.pk)
+        for role in AllocationRole.values:
+            allocation = (submission and own.get((submission.pk, role))) or whole.get((checkpoint.pk, role))
+            if allocation:
+                reason = f"{AllocationRole(role).label.lower()} for your portfolio “{checkpoint.title}”"
+                readers.append(Reader(allocation.user, reason, None))
+    return readers

@@ -19,7 +19,7 @@ from reflect.assessment import rubrics
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Assessment, Criterion, Level, Rubric
 from reflect.assessment.rubric_forms import CriterionForm, LevelForm, RubricCreateForm, RubricForm, RubricImportForm
-from reflect.cohorts.models import Membership, Programme, Role
+from reflect.cohorts.models import Membership, Programme
 
 PAGE_SIZE = 20
 EDITOR_PARTIAL = "reflect/assessment/rubric_edit_criteria.html"
@@ -27,9 +27,7 @@ OFFSETS = {"up": -1, "down": 1}
 
 
 def _admin_programmes(user):
-    return Programme.objects.filter(
-        cohorts__memberships__user=user, cohorts__memberships__role=Role.COURSE_ADMIN
-    ).distinct()
+    return Programme.objects.administered_by(user)
 
 
 def _with_grid(queryset):

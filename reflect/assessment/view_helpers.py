@@ -16,14 +16,9 @@ from reflect.assessment.models import (
     Submission,
     SubmissionStatus,
 )
-from reflect.cohorts.models import Membership
 
 OUTCOME_TONE = {Outcome.PASS: "text-bg-success", Outcome.REFER: "text-bg-warning", Outcome.FAIL: "text-bg-danger"}
 GRID_ACTIONS = {"save", "complete", "release"}
-
-
-def _roles(user, cohort_id: int) -> set[str]:
-    return set(Membership.objects.filter(user=user, cohort_id=cohort_id).values_list("role", flat=True))
 
 
 def _released_outcomes(user, submissions) -> dict[int, str]:

@@ -11,7 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reflect.assessment import services
+from reflect.access import cohorts_administered_by, cohorts_as, roles_in, trainees_of
+from reflect.assessment import policy, services
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.forms import AcknowledgeForm, SubmissionForm
 from reflect.assessment.models import (
@@ -25,11 +26,10 @@ from reflect.assessment.view_helpers import (
     _criteria,
     _history,
     _released_outcomes,
-    _roles,
     _saved_grid,
     _status,
 )
-from reflect.cohorts.models import Membership, Role
+from reflect.cohorts.models import Role
 
 
 def _own_submissions(request: HttpRequest, checkpoint: Checkpoint):
@@ -86,13 +86,14 @@ def _workspace(request: HttpRequest, checkpoint: Checkpoint) -> HttpResponse:
     return render(request, "reflect/assessment/workspace.html", context, status=status)
 
 
-def _status_table(request: HttpRequest, checkpoint: Checkpoint, *, is_tutor: bool) -> HttpResponse:
-    """Trainees × status for staff; statuses and released outcomes only, never text."""
-    trainees = list(
-        Membership.objects.filter(cohort=checkpoint.cohort, role=Role.TRAINEE)
-        .select_related("user")
-        .order_by("user__display_name", "user__email")
+def _status_table(request: HttpRequest, checkpoint: Checkpoint) -> HttpResponse:
+    """Trainees × status for staff; statuses and released outcomes only, never text.
+    A row links to the submission only where this person may open it."""
+    openable = set(
+        Submission.objects.visible_to(request.user).filter(checkpoint=checkpoint).values_list("pk", flat=True)
     )
+    is_tutor = Role.TUTOR in roles_in(request.user, checkpoint.cohort_id)
+    trainees = list(trainees_of(checkpoint.cohort).select_related("user").order_by("user__display_name", "user__email"))
     submissions = Submission.objects.overview_for(request.user).filter(checkpoint=checkpoint)
     latest = {}
     for submission in submissions.only(
@@ -115,7 +116,7 @@ def _status_table(request: HttpRequest, checkpoint: Checkpoint, *, is_tutor: boo
                 "trainee": membership.user,
                 "submission": submission,
                 "status": _status(submission, outcomes.get(pk), markings.get(pk, [])),
-                "linked": is_tutor and submission is not None and submission.status != SubmissionStatus.DRAFT,
+                "linked": submission is not None and submission.pk in openable,
             }
         )
     context = {"checkpoint": checkpoint, "rows": rows, "is_tutor": is_tutor}
@@ -125,8 +126,8 @@ def _status_table(request: HttpRequest, checkpoint: Checkpoint, *, is_tutor: boo
 @require_GET
 def checkpoint_list(request: HttpRequest) -> HttpResponse:
     """Trainees: their checkpoints and status. Tutors: counts to act on. Course admins: statuses and outcomes."""
-    memberships = list(Membership.objects.filter(user=request.user).values_list("cohort_id", "role"))
-    by_role = {role: {c for c, r in memberships if r == role} for role in Role.values}
+    by_role = {role: set(cohorts_as(request.user, role).values_list("pk", flat=True)) for role in Role.values}
+    by_role[Role.COURSE_ADMIN] |= set(cohorts_administered_by(request.user).values_list("pk", flat=True))
     released = Q(submissions__status=SubmissionStatus.SUBMITTED, submissions__assessments__released_at__isnull=False)
     checkpoints = list(
         Checkpoint.objects.visible_to(request.user)
@@ -170,19 +171,18 @@ def checkpoint_detail(request: HttpRequest, pk: int) -> HttpResponse:
     checkpoint = get_object_or_404(
         Checkpoint.objects.visible_to(request.user).select_related("cohort", "rubric"), pk=pk
     )
-    roles = _roles(request.user, checkpoint.cohort_id)
-    if Role.TRAINEE in roles:
+    if policy.can_submit(request.user, checkpoint):
         return _workspace(request, checkpoint)
     if request.method == "POST":
         raise Http404
-    return _status_table(request, checkpoint, is_tutor=Role.TUTOR in roles)
+    return _status_table(request, checkpoint)
 
 
 @require_http_methods(["GET", "POST"])
 def checkpoint_submit(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, then submit. A second tab submitting the same draft gets a clear error."""
     checkpoint = get_object_or_404(Checkpoint.objects.visible_to(request.user).select_related("cohort"), pk=pk)
-    if Role.TRAINEE not in _roles(request.user, checkpoint.cohort_id):
+    if not policy.can_submit(request.user, checkpoint):
         raise Http404
     if request.method == "POST":
         submission = get_object_or_404(_own_submissions(request, checkpoint), pk=request.POST.get("submission") or 0)
@@ -205,7 +205,7 @@ def checkpoint_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a resubmission (after a released Refer) or reopen a withdrawn one."""
     checkpoint = get_object_or_404(Checkpoint.objects.visible_to(request.user), pk=pk)
-    if Role.TRAINEE not in _roles(request.user, checkpoint.cohort_id):
+    if not policy.can_submit(request.user, checkpoint):
         raise Http404
     try:
         submission = services.submission_start(checkpoint=checkpoint, trainee=request.user)

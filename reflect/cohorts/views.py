@@ -4,8 +4,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from reflect.access import roles_in, runs_cohort, trainees_of
 from reflect.cohorts import dashboard
-from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.cohorts.models import Cohort, Role
 from reflect.journal.models import JournalEntry
 
 PAGE_SIZE = 20
@@ -17,12 +18,8 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A tutor's cohort dashboard: weekly writing counts, what is new for them to
     read, and submissions waiting. A course admin sees counts and dates only."""
     cohort = get_object_or_404(Cohort.objects.staffed_by(request.user).select_related("programme"), pk=pk)
-    my_roles = set(Membership.objects.filter(user=request.user, cohort=cohort).values_list("role", flat=True))
-    trainees = list(
-        Membership.objects.filter(cohort=cohort, role=Role.TRAINEE)
-        .select_related("user")
-        .order_by("user__display_name")
-    )
+    my_roles = roles_in(request.user, cohort.pk)
+    trainees = list(trainees_of(cohort).select_related("user").order_by("user__display_name"))
     trainee_ids = [m.user_id for m in trainees]
     weeks = dashboard.week_starts(cohort)
     counts = dashboard.weekly_counts(cohort, trainee_ids, weeks)
@@ -31,7 +28,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "cohort": cohort,
         "is_tutor": Role.TUTOR in my_roles,
-        "is_admin": Role.COURSE_ADMIN in my_roles,
+        "is_admin": runs_cohort(request.user, cohort),
         "weeks": weeks,
         "trainees": trainees,
     }

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from accounts.models import User
@@ -154,6 +155,21 @@ def entries_purge(*, now=None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRASH_RETENTION_DAYS)
     _, per_model = JournalEntry.objects.filter(deleted_at__lt=cutoff).delete()
     return per_model.get(JournalEntry._meta.label, 0)
+
+
+def entry_readers(*, entry: JournalEntry) -> list[dict]:
+    """One row per person who has opened the entry (not its author), most recent
+    first: {"user", "last", "count"}. Every visit is kept; the author sees them
+    summed, because four lines in two minutes for one tutor reads like being watched."""
+    rows = list(
+        AccessEvent.objects.filter(entry=entry)
+        .exclude(user_id=entry.author_id)
+        .values("user_id")
+        .annotate(last=Max("at"), count=Count("id"))
+        .order_by("-last")
+    )
+    people = User.objects.in_bulk([r["user_id"] for r in rows])
+    return [{"user": people[r["user_id"]], "last": r["last"], "count": r["count"]} for r in rows]
 
 
 def access_record(*, entry: JournalEntry, user: User) -> None:

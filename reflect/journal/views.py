@@ -9,13 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from reflect.access import cohorts_as
 from reflect.assessment.models import Criterion
 from reflect.cohorts.models import Cohort, Role
 from reflect.feedback.services import comment_thread
 from reflect.journal import services
 from reflect.journal.forms import EntryForm
 from reflect.journal.markdown import render_markdown
-from reflect.journal.models import AccessEvent, JournalEntry, Kind, Tag, Visibility
+from reflect.journal.models import JournalEntry, Kind, Tag, Visibility
 from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body
 
 PAGE_SIZE = 20
@@ -23,7 +24,7 @@ FORM_META_KEYS = {"csrfmiddlewaretoken", "action", "entry_id"}
 
 
 def _trainee_cohorts(user) -> list[Cohort]:
-    return list(Cohort.objects.active().filter(memberships__user=user, memberships__role=Role.TRAINEE).distinct())
+    return list(cohorts_as(user, Role.TRAINEE).active())
 
 
 def _evidence_criteria(user):
@@ -205,7 +206,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entry_comments": comment_thread(entry_id=entry.pk, user=request.user),
     }
     if is_author:
-        context["reads"] = AccessEvent.objects.filter(entry=entry).select_related("user")[:20]
+        context["readers"] = services.entry_readers(entry=entry)
         context["revision_count"] = entry.revisions.count()
     return render(request, "reflect/entry_detail.html", context)
 

@@ -23,9 +23,10 @@ from django.utils.text import Truncator
 
 from accounts.models import EmailCategory, NotificationPreferences, User
 from accounts.unsubscribe import CATEGORY_PHRASES, unsubscribe_url
+from reflect.access import roles_in, trainee_ids_read_by
 from reflect.assessment.models import Checkpoint, Submission, SubmissionStatus
 from reflect.cohorts.dashboard import awaiting_assessment, unread_shared
-from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.cohorts.models import Cohort, Role
 from reflect.feedback.models import Comment, CommentStatus, Notification
 from reflect.feedback.services import comment_url
 from reflect.journal.models import JournalEntry
@@ -189,13 +190,13 @@ def _deadline_reminder(checkpoint: Checkpoint, user: User) -> Built:
 
 def _deadline_overdue(checkpoint: Checkpoint, user: User) -> Built:
     cohort = checkpoint.cohort
-    if not Membership.objects.filter(user=user, cohort=cohort, role=Role.TUTOR).exists():
+    if Role.TUTOR not in roles_in(user, cohort.pk):
         return None
+    # Only the trainees this tutor reads: an assigned tutor hears about their own trainees.
     missing = list(
-        User.objects.filter(memberships__cohort=cohort, memberships__role=Role.TRAINEE, is_active=True)
+        User.objects.filter(pk__in=trainee_ids_read_by(user, cohort), is_active=True)
         .exclude(pk__in=_submitted(checkpoint).values("trainee_id"))
         .order_by("display_name", "email")
-        .distinct()
     )
     if not missing:
         return None

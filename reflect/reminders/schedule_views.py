@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.cohorts.models import Cohort, Membership
 from reflect.reminders.models import ReminderSchedule
 from reflect.reminders.schedule import local_occurrence
 
@@ -43,9 +43,8 @@ class ScheduleForm(forms.ModelForm):
 
 
 def _get_cohort_for_admin(request: HttpRequest, pk: int) -> Cohort:
-    """The cohort, if this person is one of its course admins; 404 for everyone else."""
-    administered = Cohort.objects.filter(memberships__user=request.user, memberships__role=Role.COURSE_ADMIN)
-    return get_object_or_404(administered.distinct().select_related("programme"), pk=pk)
+    """The cohort, if this person runs its programme; 404 for everyone else."""
+    return get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
 
 
 def next_occurrence(
