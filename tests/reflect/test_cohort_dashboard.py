@@ -12,7 +12,7 @@ from reflect.journal.models import JournalEntry, Status, Visibility
 
 pytestmark = pytest.mark.django_db
 
-COHORT_PAGE_QUERIES_TUTOR = 13
+COHORT_PAGE_QUERIES_TUTOR = 14
 
 
 def test_weekly_counts_include_private_entries_as_numbers_only(trainee, tutor, cohort, client_for, make_entry):

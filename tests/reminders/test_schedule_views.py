@@ -70,13 +70,32 @@ def test_everyone_but_the_cohorts_course_admins_gets_404(persona, request, cohor
     assert not ReminderSchedule.objects.filter(cohort=cohort).exists()
 
 
-def test_an_admin_of_another_cohort_gets_404(user_factory, cohort, other_cohort, client_for):
-    from reflect.cohorts.models import Membership, Role
+def test_an_admin_of_another_programme_gets_404(user_factory, cohort, client_for):
+    import datetime
 
+    from reflect.cohorts.models import Cohort, Membership, Programme, Role
+
+    elsewhere = Cohort.objects.create(
+        programme=Programme.objects.create(name="Another diploma"),
+        name="Elsewhere",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2027, 1, 1),
+    )
     admin = user_factory("frank@example.test", "Frank Admin")
-    Membership.objects.create(user=admin, cohort=other_cohort, role=Role.COURSE_ADMIN)
+    Membership.objects.create(user=admin, cohort=elsewhere, role=Role.COURSE_ADMIN)
     Membership.objects.create(user=admin, cohort=cohort, role=Role.TUTOR)
     assert client_for(admin).get(url(cohort)).status_code == 404
+    assert client_for(admin).get(url(elsewhere)).status_code == 200
+
+
+def test_a_programme_admin_sets_the_schedule_of_every_cohort_of_the_programme(
+    user_factory, cohort, other_cohort, client_for
+):
+    # Programme.admins has a course admin's rights on every cohort of the programme (issue 9).
+    admin = user_factory("pat@example.test", "Pat Programme")
+    cohort.programme.admins.add(admin)
+    assert other_cohort.programme_id == cohort.programme_id
+    assert client_for(admin).get(url(cohort)).status_code == 200
     assert client_for(admin).get(url(other_cohort)).status_code == 200
 
 
