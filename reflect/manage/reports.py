@@ -16,8 +16,9 @@ from django.db.models import Count, Max, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from reflect.access import trainees_of
 from reflect.assessment.models import Assessment, Checkpoint, Outcome, Submission, SubmissionStatus
-from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.cohorts.models import Cohort
 from reflect.journal.models import JournalEntry, Status, Visibility
 
 NOT_STARTED = "Not started"
@@ -138,7 +139,7 @@ def engagement(cohort: Cohort, *, today: datetime.date | None = None) -> Report:
     today = today or timezone.localtime(timezone=cohort.tz).date()
     last_day = min(today, cohort.end_date)
     members = list(
-        Membership.objects.filter(cohort=cohort, role=Role.TRAINEE)
+        trainees_of(cohort)
         .order_by("user__display_name", "user__email")
         .values("user_id", "user__display_name", "user__email", "joined_at")
     )
@@ -174,7 +175,7 @@ def engagement(cohort: Cohort, *, today: datetime.date | None = None) -> Report:
 
 
 def _trainee_entries(cohort: Cohort):
-    trainees = Membership.objects.filter(cohort=cohort, role=Role.TRAINEE).values("user_id")
+    trainees = trainees_of(cohort).values("user_id")
     return JournalEntry.objects.alive().filter(cohort=cohort, status=Status.PUBLISHED, author__in=trainees)
 
 

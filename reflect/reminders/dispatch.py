@@ -16,6 +16,7 @@ from django.db.models import Max, Min, Q
 from django.utils import timezone
 
 from accounts.models import EmailCategory
+from reflect.access import trainees_of, tutors_of
 from reflect.assessment.models import Checkpoint, Submission, SubmissionStatus
 from reflect.cohorts.models import Membership, Role
 from reflect.feedback.models import Notification
@@ -136,7 +137,8 @@ def _deadline_for(cp: dict, days: int) -> list[ReminderDelivery]:
         "trainee_id"
     )
     rows = (
-        Membership.objects.filter(cohort_id=cp["cohort_id"], role=Role.TRAINEE, user__is_active=True)
+        trainees_of(cp["cohort_id"])
+        .filter(user__is_active=True)
         .filter(user__email_failed_at__isnull=True)
         .exclude(user_id__in=submitted)
         .values("user_id", "user__preferences__deadlines")
@@ -151,7 +153,8 @@ def _deadline_for(cp: dict, days: int) -> list[ReminderDelivery]:
 
 def _overdue_lists(cp: dict) -> list[ReminderDelivery]:
     rows = (
-        Membership.objects.filter(cohort_id=cp["cohort_id"], role=Role.TUTOR, user__is_active=True)
+        tutors_of(cp["cohort_id"])
+        .filter(user__is_active=True)
         .filter(user__email_failed_at__isnull=True)
         .values("user_id", "user__preferences__deadlines")
     )
