@@ -42,6 +42,14 @@ class Programme(models.Model):
         return self.name
 
 
+def read_write_q(path: str = "") -> models.Q:
+    """Cohorts that are not read-only (not archived), as a filter. `path` reaches the
+    cohort from another model: read_write_q("cohort"), read_write_q("checkpoint__cohort").
+    The SQL form of Cohort.is_read_only."""
+    field = f"{path}__archived_at" if path else "archived_at"
+    return models.Q(**{f"{field}__isnull": True})
+
+
 class CohortQuerySet(models.QuerySet):
     def visible_to(self, user) -> "CohortQuerySet":
         """Cohorts this person belongs to in any role."""
@@ -51,7 +59,7 @@ class CohortQuerySet(models.QuerySet):
 
     def active(self) -> "CohortQuerySet":
         """Not archived: archived cohorts are read-only and hidden from dashboards."""
-        return self.filter(archived_at__isnull=True)
+        return self.filter(read_write_q())
 
     def administered_by(self, user) -> "CohortQuerySet":
         """Cohorts of the programmes this person runs (archived ones included)."""
@@ -84,6 +92,11 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} — {self.name}"
+
+    @property
+    def is_read_only(self) -> bool:
+        """Archived cohorts keep everything, read-only (see reflect.cohorts.guards)."""
+        return self.archived_at is not None
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

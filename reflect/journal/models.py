@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.cohorts.models import Cohort, Membership, Role, read_write_q
 from reflect.journal.reflective import FREE, TEMPLATE_CHOICES
 
 TITLE_MAX = 200
@@ -80,7 +80,7 @@ class EntryQuerySet(models.QuerySet):
         once its cohort is archived (archived cohorts are read-only)."""
         if not user.is_authenticated:
             return self.none()
-        return self.alive().filter(author=user, cohort__archived_at__isnull=True)
+        return self.alive().filter(read_write_q("cohort"), author=user)
 
     def in_trash_of(self, user) -> "EntryQuerySet":
         if not user.is_authenticated:

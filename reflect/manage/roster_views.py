@@ -57,7 +57,7 @@ class RosterUploadForm(forms.Form):
 
 def _archived(request: HttpRequest, cohort: Cohort) -> HttpResponse | None:
     """An archived cohort takes no imports: send the course admin to its invitations instead."""
-    if cohort.archived_at is None:
+    if not cohort.is_read_only:
         return None
     messages.info(request, f"{cohort.name} is archived, so nobody can be imported into it. Its invitations are below.")
     return redirect("reflect:manage-invitations", pk=cohort.pk)

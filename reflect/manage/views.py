@@ -99,8 +99,8 @@ def home(request: HttpRequest) -> HttpResponse:
         by_programme.setdefault(cohort.programme_id, []).append(cohort)
     for programme in programmes:
         mine = by_programme.get(programme.pk, [])
-        programme.active_cohorts = [c for c in mine if c.archived_at is None]
-        programme.archived_cohorts = [c for c in mine if c.archived_at is not None]
+        programme.active_cohorts = [c for c in mine if not c.is_read_only]
+        programme.archived_cohorts = [c for c in mine if c.is_read_only]
     context = {
         "programmes": programmes,
         "may_create": request.user.is_staff or bool(programmes),
@@ -154,7 +154,7 @@ def cohort_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for_admin(request, pk)
-    if cohort.archived_at is not None:
+    if cohort.is_read_only:
         messages.error(request, "This cohort is archived, so it cannot be edited. Unarchive it first.")
         return redirect("reflect:manage-home")
     form = CohortForm(request.POST or None, instance=cohort, programme=cohort.programme)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
 from reflect.cohorts.models import Cohort, Membership, Role
+from reflect.cohorts.weeks import local_week_start
 from reflect.reminders.models import ReminderSchedule
 from reflect.reminders.schedule import local_occurrence
 
@@ -54,8 +55,7 @@ def next_occurrence(
     """The next moment (aware, in the cohort's time zone) of a weekly weekday and local time."""
     now = now or timezone.now()
     tz = cohort.tz
-    today = now.astimezone(tz).date()
-    monday = today - datetime.timedelta(days=today.weekday())
+    monday = local_week_start(now, tz)
     moment = local_occurrence(monday, weekday, at, tz)
     if moment <= now:
         moment = local_occurrence(monday + datetime.timedelta(weeks=1), weekday, at, tz)
