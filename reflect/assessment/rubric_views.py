@@ -339,7 +339,7 @@ def criterion_remove(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRe
             "rubric": rubric,
             "criterion": criterion,
             "level_count": criterion.levels.count(),
-            "evidence_count": criterion.evidence_entries.count(),
+            "evidence_count": criterion.evidence.count(),
         }
         return render(request, "reflect/assessment/rubric_confirm_remove.html", context)
     try:

@@ -24,12 +24,13 @@ from accounts.mail import render_mail
 from accounts.models import EmailCategory, NotificationPreferences, User
 from accounts.unsubscribe import CATEGORY_PHRASES, unsubscribe_url
 from reflect.assessment.models import Checkpoint, Submission, SubmissionStatus
-from reflect.cohorts.dashboard import awaiting_assessment, unread_shared
+from reflect.assessment.selectors import awaiting_assessment
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.cohorts.weeks import local_week_start
 from reflect.feedback.models import Comment, CommentStatus, Notification
 from reflect.feedback.services import comment_url
 from reflect.journal.models import JournalEntry
+from reflect.journal.selectors import unread_shared
 from reflect.reminders.lookups import Lookups
 
 SUBJECT_PROMPT_CHARS = 80
