@@ -1,3 +1,7 @@
+"""The journal's own pages: the list, sharing, deleting, history and Trash. The entry
+page and the editor show other capabilities' parts too, so reflect.pages composes them
+from `get_readable`/`entry_context` here and reflect/journal/editor.py."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
