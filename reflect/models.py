@@ -1,5 +1,6 @@
 """Django finds the app's models here; they live in one module per capability."""
 
+from reflect.assessment.evidence import Evidence
 from reflect.assessment.models import (
     Allocation,
     Assessment,
@@ -30,6 +31,7 @@ __all__ = [
     "Comment",
     "Criterion",
     "EntryRevision",
+    "Evidence",
     "JournalEntry",
     "Level",
     "Membership",

@@ -141,6 +141,17 @@ class SubmissionQuerySet(models.QuerySet):
 
         return policy.submissions_overview_for(self, user)
 
+    def latest_attempts(self) -> "SubmissionQuerySet":
+        """Only each trainee's latest attempt at each checkpoint: the one that counts."""
+        later = Submission.objects.filter(
+            checkpoint=OuterRef("checkpoint"), trainee=OuterRef("trainee"), attempt__gt=OuterRef("attempt")
+        )
+        return self.filter(~Exists(later))
+
+    def without_release(self) -> "SubmissionQuerySet":
+        """Submissions whose feedback has not been released yet."""
+        return self.exclude(Exists(Assessment.objects.released().filter(submission=OuterRef("pk"))))
+
 
 class Submission(models.Model):
     """A trainee's portfolio for a checkpoint. Submitting snapshots the chosen
@@ -258,6 +269,15 @@ class AssessmentQuerySet(models.QuerySet):
         from reflect.assessment import policy
 
         return policy.assessments_visible_to(self, user)
+
+    def released(self) -> "AssessmentQuerySet":
+        """Markings released to the trainee: the only ones whose outcome counts."""
+        return self.filter(released_at__isnull=False)
+
+    def released_outcomes(self) -> dict[int, str]:
+        """Submission id → the outcome released for it. Should a submission have more
+        than one release, the latest wins."""
+        return dict(self.released().order_by("released_at", "id").values_list("submission_id", "outcome"))
 
 
 class Assessment(models.Model):

@@ -15,11 +15,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from reflect.access import programmes_administered_by
 from reflect.assessment import rubrics
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Assessment, Criterion, Level, Rubric
 from reflect.assessment.rubric_forms import CriterionForm, LevelForm, RubricCreateForm, RubricForm, RubricImportForm
-from reflect.cohorts.models import Membership, Programme
+from reflect.cohorts.models import Membership
 
 PAGE_SIZE = 20
 EDITOR_PARTIAL = "reflect/assessment/rubric_edit_criteria.html"
@@ -27,7 +28,7 @@ OFFSETS = {"up": -1, "down": 1}
 
 
 def _admin_programmes(user):
-    return Programme.objects.administered_by(user)
+    return programmes_administered_by(user)
 
 
 def _with_grid(queryset):
@@ -337,7 +338,7 @@ def criterion_remove(request: HttpRequest, pk: int, criterion_pk: int) -> HttpRe
             "rubric": rubric,
             "criterion": criterion,
             "level_count": criterion.levels.count(),
-            "evidence_count": criterion.evidence_entries.count(),
+            "evidence_count": criterion.evidence.count(),
         }
         return render(request, "reflect/assessment/rubric_confirm_remove.html", context)
     try:

@@ -21,6 +21,7 @@ from reflect.assessment.models import (
     SubmissionStatus,
     SubmittedEntry,
 )
+from reflect.cohorts.guards import refuse_if_read_only
 from reflect.cohorts.models import Cohort
 from reflect.feedback.models import NotificationKind
 from reflect.feedback.notify import notify
@@ -36,18 +37,17 @@ def rubric_lock(*, rubric: Rubric) -> None:
 
 
 def latest_submission(*, checkpoint: Checkpoint, trainee: User) -> Submission | None:
-    return Submission.objects.filter(checkpoint=checkpoint, trainee=trainee).order_by("-attempt").first()
+    return Submission.objects.filter(checkpoint=checkpoint, trainee=trainee).latest_attempts().first()
 
 
 def _refuse_if_archived(cohort_id: int) -> None:
-    """An archived cohort is read-only for everyone: no submitting, marking or releasing."""
-    if Cohort.objects.filter(pk=cohort_id, archived_at__isnull=False).exists():
-        raise AssessmentError("This cohort has been archived, so its portfolio work is read-only.")
+    """No submitting, marking or releasing in a read-only cohort. The cohort is read
+    afresh: the caller's copy may predate the archiving."""
+    refuse_if_read_only(Cohort.objects.get(pk=cohort_id), error=AssessmentError)
 
 
 def released_outcome(submission: Submission) -> str | None:
-    released = submission.assessments.filter(released_at__isnull=False).order_by("-released_at").first()
-    return released.outcome if released else None
+    return Assessment.objects.filter(submission=submission).released_outcomes().get(submission.pk)
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
-"""Checkpoint, submission and assessment URLs; included in reflect/urls.py under the `reflect` namespace."""
+"""Checkpoint, submission, assessment and rubric URLs; included by reflect/urls.py into
+the `reflect` namespace (no app_name here, so names stay `reflect:checkpoint-list`...)."""
 
 from django.urls import path
 
-from reflect.assessment import marking_views, views
+from reflect.assessment import marking_views, rubric_urls, views
 
 urlpatterns: list = [
     path("checkpoints/", views.checkpoint_list, name="checkpoint-list"),
@@ -16,4 +17,4 @@ urlpatterns: list = [
     path("submissions/<int:pk>/feedback/", views.submission_feedback, name="submission-feedback"),
     path("assessments/<int:pk>/", marking_views.assessment_edit, name="assessment-edit"),
     path("assessments/<int:pk>/release/", marking_views.assessment_release, name="assessment-release"),
-]
+] + rubric_urls.urlpatterns

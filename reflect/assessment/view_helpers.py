@@ -22,8 +22,7 @@ GRID_ACTIONS = {"save", "complete", "release"}
 
 
 def _released_outcomes(user, submissions) -> dict[int, str]:
-    rows = Assessment.objects.visible_to(user).filter(submission__in=submissions, released_at__isnull=False)
-    return dict(rows.values_list("submission_id", "outcome"))
+    return Assessment.objects.visible_to(user).filter(submission__in=submissions).released_outcomes()
 
 
 def _status(submission: Submission | None, outcome: str | None = None, markings=()) -> dict:

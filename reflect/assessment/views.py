@@ -94,19 +94,16 @@ def _status_table(request: HttpRequest, checkpoint: Checkpoint) -> HttpResponse:
     )
     is_tutor = Role.TUTOR in roles_in(request.user, checkpoint.cohort_id)
     trainees = list(trainees_of(checkpoint.cohort).select_related("user").order_by("user__display_name", "user__email"))
-    submissions = Submission.objects.overview_for(request.user).filter(checkpoint=checkpoint)
-    latest = {}
-    for submission in submissions.only(
-        "id", "trainee_id", "checkpoint_id", "attempt", "status", "submitted_at", "is_late"
-    ).order_by("-attempt"):
-        latest.setdefault(submission.trainee_id, submission)
-    markings, outcomes = {}, {}
-    for row in Assessment.objects.filter(submission__in=list(latest.values())).values(
-        "submission_id", "role", "completed_at", "released_at", "outcome"
-    ):
+    submissions = Submission.objects.overview_for(request.user).filter(checkpoint=checkpoint).latest_attempts()
+    latest = {
+        s.trainee_id: s
+        for s in submissions.only("id", "trainee_id", "checkpoint_id", "attempt", "status", "submitted_at", "is_late")
+    }
+    assessments = Assessment.objects.filter(submission__in=list(latest.values()))
+    markings = {}
+    for row in assessments.values("submission_id", "role", "completed_at"):
         markings.setdefault(row["submission_id"], []).append((row["role"], row["completed_at"] is not None))
-        if row["released_at"]:
-            outcomes[row["submission_id"]] = row["outcome"]
+    outcomes = assessments.released_outcomes()
     rows = []
     for membership in trainees:
         submission = latest.get(membership.user_id)
@@ -144,11 +141,8 @@ def checkpoint_list(request: HttpRequest) -> HttpResponse:
     )
     mine = [c for c in checkpoints if c.cohort_id in by_role[Role.TRAINEE]]
     own = Submission.objects.visible_to(request.user).filter(trainee=request.user, checkpoint__in=mine)
-    own = list(own.order_by("checkpoint_id", "-attempt"))
-    outcomes = _released_outcomes(request.user, own)
-    latest = {}
-    for submission in own:
-        latest.setdefault(submission.checkpoint_id, submission)
+    latest = {s.checkpoint_id: s for s in own.latest_attempts()}
+    outcomes = _released_outcomes(request.user, list(latest.values()))
     for checkpoint in mine:
         current = latest.get(checkpoint.pk)
         checkpoint.status = _status(current, outcomes.get(current.pk) if current else None)
@@ -193,7 +187,7 @@ def checkpoint_submit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Submitted. Your tutors can now read the chosen entries.")
         return redirect("reflect:checkpoint-detail", pk=checkpoint.pk)
-    submission = _own_submissions(request, checkpoint).order_by("-attempt").first()
+    submission = _own_submissions(request, checkpoint).latest_attempts().first()
     if submission is None or submission.status != SubmissionStatus.DRAFT:
         messages.info(request, "There is no prepared submission to submit.")
         return redirect("reflect:checkpoint-detail", pk=checkpoint.pk)
@@ -243,7 +237,8 @@ def submission_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     )
     assessment = (
         Assessment.objects.visible_to(request.user)
-        .filter(submission=submission, released_at__isnull=False)
+        .filter(submission=submission)
+        .released()
         .select_related("assessor", "rubric")
         .first()
     )

@@ -12,14 +12,6 @@ class Role(models.TextChoices):
     COURSE_ADMIN = "course_admin", "Course admin"
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def administered_by(self, user) -> "ProgrammeQuerySet":
-        """Programmes this person runs (the rule is in reflect.access)."""
-        from reflect.access import programmes_administered_by
-
-        return self.filter(pk__in=programmes_administered_by(user).values("pk"))
-
-
 class Programme(models.Model):
     """A course, such as a postgraduate diploma, with its hours requirements."""
 
@@ -29,13 +21,19 @@ class Programme(models.Model):
     required_personal_therapy_hours = models.PositiveIntegerField(default=40)
     admins = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="administered_programmes")
 
-    objects = ProgrammeQuerySet.as_manager()
-
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+def read_write_q(path: str = "") -> models.Q:
+    """Cohorts that are not read-only (not archived), as a filter. `path` reaches the
+    cohort from another model: read_write_q("cohort"), read_write_q("checkpoint__cohort").
+    The SQL form of Cohort.is_read_only."""
+    field = f"{path}__archived_at" if path else "archived_at"
+    return models.Q(**{f"{field}__isnull": True})
 
 
 class CohortQuerySet(models.QuerySet):
@@ -47,19 +45,7 @@ class CohortQuerySet(models.QuerySet):
 
     def active(self) -> "CohortQuerySet":
         """Not archived: archived cohorts are read-only and hidden from dashboards."""
-        return self.filter(archived_at__isnull=True)
-
-    def administered_by(self, user) -> "CohortQuerySet":
-        """Cohorts of the programmes this person runs, archived ones included (reflect.access)."""
-        from reflect.access import cohorts_administered_by
-
-        return self.filter(pk__in=cohorts_administered_by(user).values("pk"))
-
-    def staffed_by(self, user) -> "CohortQuerySet":
-        """Cohorts whose staff pages this person may open: tutored or run (reflect.access)."""
-        from reflect.access import staff_cohorts
-
-        return self.filter(pk__in=staff_cohorts(user).values("pk"))
+        return self.filter(read_write_q())
 
 
 class Cohort(models.Model):
@@ -80,6 +66,11 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} — {self.name}"
+
+    @property
+    def is_read_only(self) -> bool:
+        """Archived cohorts keep everything, read-only (see reflect.cohorts.guards)."""
+        return self.archived_at is not None
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

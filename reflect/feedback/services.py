@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from reflect.cohorts.guards import refuse_if_read_only
 from reflect.feedback.models import COMMENT_MAX, EDIT_WINDOW, Comment, CommentStatus, Notification, NotificationKind
 from reflect.feedback.notify import notify
 from reflect.journal.models import JournalEntry
@@ -61,9 +62,6 @@ def comment_url(comment: Comment) -> str:
 # Comments --------------------------------------------------------------------------------------------------------
 
 
-ARCHIVED = "This cohort has been archived, so its entries and comments are read-only."
-
-
 def _check_body(body: str) -> str:
     body = (body or "").replace("\r\n", "\n").strip()
     if not body:
@@ -82,8 +80,7 @@ def _check_open(entry: JournalEntry, user: User) -> None:
         )
     if not JournalEntry.objects.visible_to(user).filter(pk=entry.pk).exists():
         raise CommentError("You can't comment on this entry.")
-    if entry.cohort.archived_at is not None:
-        raise CommentError(ARCHIVED)
+    refuse_if_read_only(entry.cohort, error=CommentError)
 
 
 def _announce(comment: Comment) -> None:
@@ -152,8 +149,7 @@ def comment_edit(*, comment: Comment, by: User, body: str) -> Comment:
     """The writer may change a draft at any time, and a posted comment for EDIT_WINDOW after posting."""
     if by.pk != comment.author_id:
         raise CommentError("Only the person who wrote a comment can edit it.")
-    if comment.entry.cohort.archived_at is not None:
-        raise CommentError(ARCHIVED)
+    refuse_if_read_only(comment.entry.cohort, error=CommentError)
     body = _check_body(body)
     now = timezone.now()
     if not comment.can_edit(by, now=now):

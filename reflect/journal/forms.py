@@ -3,7 +3,6 @@ import re
 from django import forms
 from django.utils import timezone
 
-from reflect.assessment.models import Criterion
 from reflect.cohorts.models import Cohort
 from reflect.journal.models import BODY_MAX, TITLE_MAX, ArousalState, JournalEntry, Kind, Visibility
 from reflect.journal.reflective import DRISCOLL, FREE, GIBBS, STAGES, TEMPLATE_CHOICES, compose_body
@@ -113,18 +112,9 @@ class EntryForm(forms.Form):
         error_messages={"invalid_choice": "Please choose either private or shared with your tutors."},
     )
 
-    def __init__(self, *args, cohorts=None, criteria=None, publishing: bool = True, **kwargs):
+    def __init__(self, *args, cohorts=None, publishing: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.publishing = publishing
-        self.fields["criteria"] = forms.ModelMultipleChoiceField(
-            queryset=criteria if criteria is not None else Criterion.objects.none(),
-            required=False,
-            widget=forms.CheckboxSelectMultiple,
-            label="Evidence for",
-            help_text="Tick the rubric criteria this entry shows evidence for. Optional.",
-            error_messages={"invalid_choice": "One of the chosen criteria isn't in your cohort's rubric."},
-        )
-        self.fields["criteria"].label_from_instance = lambda c: f"{c.rubric.title}: {c.title}"
         cohorts = list(cohorts or [])
         self.fields["cohort"] = forms.ModelChoiceField(
             queryset=Cohort.objects.filter(pk__in=[c.pk for c in cohorts]),
@@ -219,7 +209,6 @@ class EntryForm(forms.Form):
             "visibility": entry.visibility,
             "cohort": entry.cohort_id,
             "tags": ", ".join(t.name for t in entry.tags.all()),
-            "criteria": [c.pk for c in entry.criteria.all()],
         }
         for key, text in (entry.sections or {}).items():
             initial[section_field_name(entry.template, key)] = text

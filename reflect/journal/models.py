@@ -93,12 +93,6 @@ class JournalEntry(models.Model):
     intensity_after = models.PositiveSmallIntegerField(null=True, blank=True)
     body_note = models.CharField(max_length=500, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
-    criteria = models.ManyToManyField(
-        "reflect.Criterion",
-        blank=True,
-        related_name="evidence_entries",
-        help_text="Rubric criteria this entry is evidence for.",
-    )
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Unpublished edits of a published entry, kept apart so tutors never see

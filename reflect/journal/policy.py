@@ -13,6 +13,7 @@ from django.db.models import OuterRef, Q, QuerySet
 
 from accounts.models import User
 from reflect.access import tutor_reads
+from reflect.cohorts.models import read_write_q
 
 
 def entries_visible_to(qs: QuerySet, user: User) -> QuerySet:
@@ -29,4 +30,4 @@ def entries_visible_to(qs: QuerySet, user: User) -> QuerySet:
 def entries_editable_by(qs: QuerySet, user: User) -> QuerySet:
     if not user.is_authenticated:
         return qs.none()
-    return qs.alive().filter(author=user, cohort__archived_at__isnull=True)
+    return qs.alive().filter(read_write_q("cohort"), author=user)

@@ -67,7 +67,6 @@ def entry_publish(
     data: dict[str, Any],
     entry: JournalEntry | None = None,
     tags: list[str] | None = None,
-    criteria: list | None = None,
 ) -> JournalEntry:
     """Publish new or changed text. Republishing keeps the previous text as a revision."""
     now = timezone.now()
@@ -82,8 +81,6 @@ def entry_publish(
     entry.save()
     if tags is not None:
         entry.tags.set(tags_resolve(owner=author, names=tags))
-    if criteria is not None:
-        entry.criteria.set(criteria)
     return entry
 
 
@@ -96,7 +93,6 @@ def entry_save_draft(
     raw: dict[str, Any],
     entry: JournalEntry | None = None,
     tags: list[str] | None = None,
-    criteria: list | None = None,
     autosave: bool = False,
 ) -> JournalEntry:
     """Save work in progress. A draft is updated in place; a published entry keeps
@@ -115,8 +111,6 @@ def entry_save_draft(
     entry.save()
     if tags is not None:
         entry.tags.set(tags_resolve(owner=author, names=tags))
-    if criteria is not None:
-        entry.criteria.set(criteria)
     return entry
 
 

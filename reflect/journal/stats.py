@@ -4,11 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from reflect.cohorts.weeks import week_start
 from reflect.journal.models import JournalEntry, Status
-
-
-def week_start(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
 
 
 def weekly_streak(*, author, today: datetime.date | None = None) -> int:

@@ -38,7 +38,7 @@ def _invitation(request: HttpRequest, pk: int) -> CohortInvitation:
 def _cannot_change(request: HttpRequest, invitation: CohortInvitation, verb: str) -> HttpResponse | None:
     """Back to the list, with the reason, when the invitation can no longer be sent again
     or withdrawn (`verb`): its cohort is archived, or it was closed in the meantime."""
-    if invitation.cohort.archived_at is not None:
+    if invitation.cohort.is_read_only:
         messages.error(request, "This cohort is archived, so its invitations can no longer be sent again or withdrawn.")
     elif invitation.accepted_at is not None:
         messages.info(

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.mail import render_mail
 from accounts.models import User
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage.models import CohortInvitation
@@ -64,7 +64,7 @@ def closed_reason(invitation: CohortInvitation, now=None) -> str | None:
         return "This invitation has already been used. Please sign in instead."
     if invitation.expires_at is None or invitation.expires_at <= now:
         return "This invitation has expired. Ask your course team to send you a new one."
-    if invitation.cohort.archived_at is not None:
+    if invitation.cohort.is_read_only:
         return "This cohort has been archived, so it can't be joined any more."
     return None
 
@@ -72,22 +72,8 @@ def closed_reason(invitation: CohortInvitation, now=None) -> str | None:
 # Emails --------------------------------------------------------------------------------------------------------
 
 
-def render_email(name: str, to: str, context: dict) -> EmailMultiAlternatives:
-    context = {**context, "site_url": settings.SITE_URL}
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=render_to_string(f"emails/{name}_message.txt", context).strip() + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated"},
-    )
-    message.attach_alternative(render_to_string(f"emails/{name}_message.html", context), "text/html")
-    return message
-
-
 def invitation_message(invitation: CohortInvitation) -> EmailMultiAlternatives:
-    return render_email(
+    return render_mail(
         "cohort_invitation",
         invitation.email,
         {
@@ -103,7 +89,7 @@ def invitation_message(invitation: CohortInvitation) -> EmailMultiAlternatives:
 
 
 def cohort_added_message(*, user: User, cohort: Cohort, role: str) -> EmailMultiAlternatives:
-    return render_email(
+    return render_mail(
         "cohort_added",
         user.email,
         {

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reflect.access import cohorts_administered_by
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage import services
 from reflect.manage.access import get_cohort_for_admin
@@ -130,11 +131,11 @@ def _members_page(request, cohort: Cohort, *, params: QueryDict, add_form=None, 
         "add_form": add_form or MemberAddForm(),
         "assign_form": assign_form,
         "has_tutors": has_tutors,
-        "can_assign": has_tutors and not cohort.archived_at,
+        "can_assign": has_tutors and not cohort.is_read_only,
         "open_invitations": CohortInvitation.objects.filter(cohort=cohort).open().count(),
         "moves": moves_page.object_list,
         "moves_page": moves_page,
-        "can_move": Cohort.objects.administered_by(request.user).active().exclude(pk=cohort.pk).exists(),
+        "can_move": cohorts_administered_by(request.user).active().exclude(pk=cohort.pk).exists(),
     }
     return render(request, "reflect/manage/members.html", context, status=status)
 
@@ -262,7 +263,7 @@ def member_move(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
     if membership.role != Role.TRAINEE:
         messages.error(request, "Only trainees can be moved to another cohort.")
         return redirect(_members_url(cohort))
-    targets = Cohort.objects.administered_by(request.user).active().exclude(pk=cohort.pk).select_related("programme")
+    targets = cohorts_administered_by(request.user).active().exclude(pk=cohort.pk).select_related("programme")
     form = MoveForm(request.POST or None, cohorts=targets.order_by("programme__name", "-start_date", "name"))
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from reflect.access import cohorts_administered_by
 from reflect.cohorts.models import Cohort, Role
 
 INVITATION_VALID_FOR = datetime.timedelta(days=14)
@@ -14,7 +15,7 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
 
     def administered_by(self, user) -> "InvitationQuerySet":
-        return self.filter(cohort__in=Cohort.objects.administered_by(user))
+        return self.filter(cohort__in=cohorts_administered_by(user))
 
 
 class CohortInvitation(models.Model):

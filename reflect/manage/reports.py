@@ -19,6 +19,7 @@ from django.utils import timezone
 from reflect.access import trainees_of
 from reflect.assessment.models import Assessment, Checkpoint, Outcome, Submission, SubmissionStatus
 from reflect.cohorts.models import Cohort
+from reflect.cohorts.weeks import week_start, week_starts_between
 from reflect.journal.models import JournalEntry, Status, Visibility
 
 NOT_STARTED = "Not started"
@@ -117,16 +118,6 @@ class Report:
         return columns
 
 
-def monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
-
-
-def mondays(first: datetime.date, last: datetime.date) -> list[datetime.date]:
-    """The Mondays of the weeks from `first` to `last`, both included; none if last < first."""
-    start, end = monday(first), monday(last)
-    return [start + datetime.timedelta(weeks=n) for n in range((end - start).days // 7 + 1)] if end >= start else []
-
-
 def _local_date(value: datetime.datetime | datetime.date, cohort: Cohort) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return timezone.localtime(value, cohort.tz).date() if timezone.is_aware(value) else value.date()
@@ -153,9 +144,9 @@ def engagement(cohort: Cohort, *, today: datetime.date | None = None) -> Report:
             checkpoints={c["id"]: CheckpointCell() for c in checkpoints},
         )
         joined = _local_date(m["joined_at"], cohort) if m["joined_at"] else cohort.start_date
-        first_week[m["user_id"]] = monday(max(cohort.start_date, joined))
+        first_week[m["user_id"]] = week_start(max(cohort.start_date, joined))
 
-    weeks = mondays(cohort.start_date, last_day)
+    weeks = week_starts_between(cohort.start_date, last_day)
     journaled = _weeks_with_entries(cohort, weeks)
     for user_id, row in rows.items():
         mine = [w for w in weeks if w >= first_week[user_id]]
@@ -212,20 +203,13 @@ def _add_entry_figures(cohort: Cohort, rows: dict[int, TraineeRow]) -> None:
 
 def _add_submissions(cohort: Cohort, rows: dict[int, TraineeRow]) -> None:
     """The latest attempt's status per checkpoint, and its outcome once released."""
-    latest = {}
-    for sub in Submission.objects.filter(checkpoint__cohort=cohort).values(
-        "id", "checkpoint_id", "trainee_id", "attempt", "status", "is_late"
-    ):
-        key = (sub["trainee_id"], sub["checkpoint_id"])
-        if key not in latest or sub["attempt"] > latest[key]["attempt"]:
-            latest[key] = sub
-    released = {}
-    for assessment in (
-        Assessment.objects.filter(submission__checkpoint__cohort=cohort, released_at__isnull=False)
-        .order_by("released_at", "id")
-        .values("submission_id", "outcome")
-    ):
-        released[assessment["submission_id"]] = assessment["outcome"]  # the latest release wins
+    latest = {
+        (sub["trainee_id"], sub["checkpoint_id"]): sub
+        for sub in Submission.objects.filter(checkpoint__cohort=cohort)
+        .latest_attempts()
+        .values("id", "checkpoint_id", "trainee_id", "attempt", "status", "is_late")
+    }
+    released = Assessment.objects.filter(submission__checkpoint__cohort=cohort).released_outcomes()
     for (trainee_id, checkpoint_id), sub in latest.items():
         row = rows.get(trainee_id)
         if row is None or checkpoint_id not in row.checkpoints:

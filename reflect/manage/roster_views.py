@@ -23,7 +23,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reflect.cohorts.models import Cohort, Programme
+from reflect.access import programmes_administered_by
+from reflect.cohorts.models import Cohort
 from reflect.manage import roster
 from reflect.manage.access import get_cohort_for_admin
 
@@ -57,7 +58,7 @@ class RosterUploadForm(forms.Form):
 
 def _archived(request: HttpRequest, cohort: Cohort) -> HttpResponse | None:
     """An archived cohort takes no imports: send the course admin to its invitations instead."""
-    if cohort.archived_at is None:
+    if not cohort.is_read_only:
         return None
     messages.info(request, f"{cohort.name} is archived, so nobody can be imported into it. Its invitations are below.")
     return redirect("reflect:manage-invitations", pk=cohort.pk)
@@ -227,7 +228,7 @@ def roster_result(request: HttpRequest, pk: int, key: str) -> HttpResponse:
 @require_GET
 def roster_template(request: HttpRequest) -> HttpResponse:
     """The example CSV, for anyone who runs a programme."""
-    if not Programme.objects.administered_by(request.user).exists():
+    if not programmes_administered_by(request.user).exists():
         raise Http404
     response = HttpResponse(roster.template_csv(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="reflect-roster-template.csv"'

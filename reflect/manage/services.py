@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from reflect.cohorts.guards import refuse_if_read_only
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.journal.models import JournalEntry
 from reflect.manage import mailing
@@ -65,7 +66,7 @@ def cohort_create(*, programme: Programme, by: User, data: dict) -> Cohort:
 
 @transaction.atomic
 def cohort_update(*, cohort: Cohort, data: dict) -> Cohort:
-    _refuse_if_archived(cohort)
+    refuse_if_read_only(cohort, error=ManageError)
     for field in COHORT_FIELDS:
         setattr(cohort, field, data[field])
     cohort.save()
@@ -88,11 +89,6 @@ def cohort_unarchive(*, cohort: Cohort) -> bool:
     return bool(changed)
 
 
-def _refuse_if_archived(cohort: Cohort) -> None:
-    if cohort.archived_at is not None:
-        raise ManageError("This cohort is archived, so nothing in it can change. Unarchive it first.")
-
-
 # --- Members --------------------------------------------------------------
 
 
@@ -113,7 +109,7 @@ def _clear_assignments(cohort: Cohort, user: User) -> None:
 def member_add(*, cohort: Cohort, email: str, role: str, by: User) -> Membership:
     """Add a person who already has an account to the cohort in a role, and tell
     them (in the app, and by email once this is committed)."""
-    _refuse_if_archived(cohort)
+    refuse_if_read_only(cohort, error=ManageError)
     user = User.objects.filter(email__iexact=email.strip()).first()
     if user is None:
         raise NoSuchUser("There is no account with that email address yet.")
@@ -128,7 +124,7 @@ def member_add(*, cohort: Cohort, email: str, role: str, by: User) -> Membership
 @transaction.atomic
 def member_remove(*, membership: Membership) -> None:
     """Remove one membership; the person's entries stay where they are."""
-    _refuse_if_archived(membership.cohort)
+    refuse_if_read_only(membership.cohort, error=ManageError)
     if is_last_admin(membership):
         raise ManageError("This is the cohort's only course admin. Add another course admin before removing them.")
     if membership.role == Role.TRAINEE:
@@ -138,7 +134,7 @@ def member_remove(*, membership: Membership) -> None:
 
 @transaction.atomic
 def member_change_role(*, membership: Membership, role: str) -> Membership:
-    _refuse_if_archived(membership.cohort)
+    refuse_if_read_only(membership.cohort, error=ManageError)
     if role == membership.role:
         return membership
     if is_last_admin(membership):
@@ -159,7 +155,7 @@ def tutors_assign(*, cohort: Cohort, tutor: Membership, trainee_ids: list[int], 
     """Assign (or unassign) trainees to a tutor of the cohort. Every trainee must be a
     trainee of this cohort and the tutor a tutor of it; otherwise nothing changes.
     Returns how many trainees were chosen."""
-    _refuse_if_archived(cohort)
+    refuse_if_read_only(cohort, error=ManageError)
     if tutor.cohort_id != cohort.pk or tutor.role != Role.TUTOR:
         raise ManageError("The chosen tutor is not a tutor of this cohort.")
     ids = set(trainee_ids)
@@ -187,8 +183,8 @@ def member_move(*, membership: Membership, to_cohort: Cohort, by: User) -> Membe
         raise ManageError("Only trainees can be moved to another cohort.")
     if to_cohort.pk == from_cohort.pk:
         raise ManageError("Choose a different cohort to move them to.")
-    _refuse_if_archived(from_cohort)
-    if to_cohort.archived_at is not None:
+    refuse_if_read_only(from_cohort, error=ManageError)
+    if to_cohort.is_read_only:
         raise ManageError(f"{to_cohort.name} is archived, so nobody can be moved into it.")
     if Membership.objects.filter(user_id=membership.user_id, cohort=to_cohort, role=Role.TRAINEE).exists():
         raise ManageError(f"{membership.user} is already a trainee in {to_cohort.name}.")

@@ -13,8 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reflect.access import programmes_administered_by
 from reflect.assessment.models import Checkpoint, SubmissionStatus
-from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.journal.models import JournalEntry, Status
 from reflect.manage import services
 from reflect.manage.access import get_cohort_for_admin, get_programme_for_admin
@@ -24,7 +25,7 @@ JOURNALED_WITHIN = datetime.timedelta(days=7)
 
 
 def may_create_programme(user) -> bool:
-    return user.is_staff or Programme.objects.administered_by(user).exists()
+    return user.is_staff or programmes_administered_by(user).exists()
 
 
 # --- Figures ----------------------------------------------------------------
@@ -90,7 +91,7 @@ def cohort_figures(cohort_ids: list[int], now: datetime.datetime | None = None) 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The programmes this person runs, each with its cohorts and headline figures."""
-    programmes = list(Programme.objects.administered_by(request.user).order_by("name"))
+    programmes = list(programmes_administered_by(request.user).order_by("name"))
     cohorts = list(Cohort.objects.filter(programme__in=[p.pk for p in programmes]).order_by("-start_date", "name"))
     figures = cohort_figures([c.pk for c in cohorts])
     by_programme: dict[int, list[Cohort]] = {}
@@ -99,8 +100,8 @@ def home(request: HttpRequest) -> HttpResponse:
         by_programme.setdefault(cohort.programme_id, []).append(cohort)
     for programme in programmes:
         mine = by_programme.get(programme.pk, [])
-        programme.active_cohorts = [c for c in mine if c.archived_at is None]
-        programme.archived_cohorts = [c for c in mine if c.archived_at is not None]
+        programme.active_cohorts = [c for c in mine if not c.is_read_only]
+        programme.archived_cohorts = [c for c in mine if c.is_read_only]
     context = {
         "programmes": programmes,
         "may_create": request.user.is_staff or bool(programmes),
@@ -154,7 +155,7 @@ def cohort_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for_admin(request, pk)
-    if cohort.archived_at is not None:
+    if cohort.is_read_only:
         messages.error(request, "This cohort is archived, so it cannot be edited. Unarchive it first.")
         return redirect("reflect:manage-home")
     form = CohortForm(request.POST or None, instance=cohort, programme=cohort.programme)

@@ -18,10 +18,10 @@ from django.utils import timezone
 from accounts.models import EmailCategory
 from reflect.access import trainees_of, tutors_of
 from reflect.assessment.models import Checkpoint, Submission, SubmissionStatus
-from reflect.cohorts.models import Membership, Role
+from reflect.cohorts.models import Membership, Role, read_write_q
+from reflect.cohorts.weeks import local_week_start
 from reflect.feedback.models import Notification
-from reflect.prompts.models import Prompt
-from reflect.prompts.services import week_number
+from reflect.prompts.services import prompt_id_for_week, rotation
 from reflect.reminders.models import DeliveryStatus, ReminderDelivery
 from reflect.reminders.schedule import due_occurrence
 
@@ -55,17 +55,17 @@ def _wants(row: dict, category: str) -> bool:
 def _active_memberships(now: datetime.datetime, role: str):
     today = now.date()
     return Membership.objects.filter(
+        read_write_q("cohort"),
         role=role,
         user__is_active=True,
         user__email_failed_at__isnull=True,
-        cohort__archived_at__isnull=True,
         cohort__start_date__lte=today + datetime.timedelta(days=1),
         cohort__end_date__gte=today - datetime.timedelta(days=1),
     )
 
 
 def weekly_prompts(now: datetime.datetime) -> list[ReminderDelivery]:
-    prompt_ids = list(Prompt.objects.filter(is_active=True).order_by("id").values_list("id", flat=True))
+    prompt_ids = rotation()
     if not prompt_ids:
         return []
     rows = (
@@ -102,9 +102,9 @@ def weekly_prompts(now: datetime.datetime) -> list[ReminderDelivery]:
         if due is None:
             continue
         period, scheduled = due
-        monday = scheduled.astimezone(tz).date() - datetime.timedelta(days=weekday)
+        monday = local_week_start(scheduled, tz)
         payload = {
-            "prompt_id": prompt_ids[week_number(monday) % len(prompt_ids)],
+            "prompt_id": prompt_id_for_week(monday, prompt_ids),
             "cohort_id": row["cohort_id"],
             "week_start": monday.isoformat(),
         }
@@ -116,7 +116,7 @@ def deadline_reminders(now: datetime.datetime) -> list[ReminderDelivery]:
     """Trainees who have not submitted, `days_before` each configured offset; and,
     just after the deadline, one list for each tutor of who has not submitted."""
     checkpoints = list(
-        Checkpoint.objects.filter(due_at__gt=now - DEADLINE_WINDOW, cohort__archived_at__isnull=True).values(
+        Checkpoint.objects.filter(read_write_q("cohort"), due_at__gt=now - DEADLINE_WINDOW).values(
             "id", "cohort_id", "due_at", "reminder_days"
         )
     )

@@ -15,21 +15,23 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Exists, F, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import Truncator
 
+from accounts.mail import render_mail
 from accounts.models import EmailCategory, NotificationPreferences, User
 from accounts.unsubscribe import CATEGORY_PHRASES, unsubscribe_url
 from reflect.access import roles_in, trainee_ids_read_by
 from reflect.assessment.models import Checkpoint, Submission, SubmissionStatus
-from reflect.cohorts.dashboard import awaiting_assessment, unread_shared
+from reflect.assessment.selectors import awaiting_assessment
 from reflect.cohorts.models import Cohort, Role
+from reflect.cohorts.weeks import local_week_start
 from reflect.feedback.models import Comment, CommentStatus, Notification
 from reflect.feedback.services import comment_url
 from reflect.journal.models import JournalEntry
+from reflect.journal.selectors import unread_shared
 from reflect.reminders.lookups import Lookups
 
 SUBJECT_PROMPT_CHARS = 80
@@ -95,31 +97,12 @@ def _render(name: str, user: User, category: str, context: dict, lookups: Lookup
     context = {
         **context,
         "user": user,
-        "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe,
         "preferences_url": lookups.url("accounts:preferences"),
         "category_phrase": CATEGORY_PHRASES[category],
     }
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=_tidy(render_to_string(f"emails/{name}_message.txt", context)),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[user.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    message.attach_alternative(render_to_string(f"emails/{name}_message.html", context), "text/html")
-    return message
-
-
-def _tidy(text: str) -> str:
-    """Template tags leave blank lines behind; keep at most one between paragraphs."""
-    lines = [line.rstrip() for line in text.strip().splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    return render_mail(name, user.email, context, headers=headers)
 
 
 # Weekly prompt -------------------------------------------------------------------------------------------------
@@ -132,7 +115,7 @@ def weekly_prompt(delivery, user: User, lookups: Lookups) -> Built:
         return None
     cohort = lookups.cohort(payload.get("cohort_id"))
     tz = _zone(cohort.time_zone if cohort else user.time_zone)
-    week_start = parse_date(payload.get("week_start") or "") or _monday(timezone.now().astimezone(tz).date())
+    week_start = parse_date(payload.get("week_start") or "") or local_week_start(timezone.now(), tz)
     since = datetime.datetime.combine(week_start, datetime.time.min, tzinfo=tz)
     written = lookups.has_written(user.pk, since)
     start_url = lookups.url("reflect:entry-new") + "?" + urlencode({"prompt": prompt.text})
@@ -151,10 +134,6 @@ def subject_line(text: str) -> str:
     text = " ".join(text.split())
     first = re.split(r"(?<=[.?!])\s", text, maxsplit=1)[0]
     return first if len(first) <= SUBJECT_PROMPT_CHARS else Truncator(text).chars(SUBJECT_PROMPT_CHARS)
-
-
-def _monday(day: datetime.date) -> datetime.date:
-    return day - datetime.timedelta(days=day.weekday())
 
 
 # Deadlines -------------------------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ time and a time zone, so that daylight-saving changes can be tested directly."""
 import datetime
 import zoneinfo
 
+from reflect.cohorts.weeks import local_week_start
+
 # How long after its scheduled moment a reminder may still go out: long enough to
 # ride out a stopped beat or broker, short enough never to arrive a day late.
 CATCH_UP = datetime.timedelta(hours=6)
@@ -38,8 +40,7 @@ def due_occurrence(
     catch_up: datetime.timedelta = CATCH_UP,
 ) -> tuple[str, datetime.datetime] | None:
     """(period key, scheduled instant) if a weekly reminder is due at `now`, else None."""
-    local_today = now.astimezone(tz).date()
-    this_monday = local_today - datetime.timedelta(days=local_today.weekday())
+    this_monday = local_week_start(now, tz)
     for monday in (this_monday, this_monday - datetime.timedelta(weeks=1)):
         scheduled = local_occurrence(monday, weekday, at, tz)
         if scheduled <= now < scheduled + catch_up:

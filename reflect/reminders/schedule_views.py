@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from reflect.access import cohorts_administered_by
 from reflect.cohorts.models import Cohort, Membership
+from reflect.cohorts.weeks import local_week_start
 from reflect.reminders.models import ReminderSchedule
 from reflect.reminders.schedule import local_occurrence
 
@@ -44,7 +46,7 @@ class ScheduleForm(forms.ModelForm):
 
 def _get_cohort_for_admin(request: HttpRequest, pk: int) -> Cohort:
     """The cohort, if this person runs its programme; 404 for everyone else."""
-    return get_object_or_404(Cohort.objects.administered_by(request.user).select_related("programme"), pk=pk)
+    return get_object_or_404(cohorts_administered_by(request.user).select_related("programme"), pk=pk)
 
 
 def next_occurrence(
@@ -53,8 +55,7 @@ def next_occurrence(
     """The next moment (aware, in the cohort's time zone) of a weekly weekday and local time."""
     now = now or timezone.now()
     tz = cohort.tz
-    today = now.astimezone(tz).date()
-    monday = today - datetime.timedelta(days=today.weekday())
+    monday = local_week_start(now, tz)
     moment = local_occurrence(monday, weekday, at, tz)
     if moment <= now:
         moment = local_occurrence(monday + datetime.timedelta(weeks=1), weekday, at, tz)

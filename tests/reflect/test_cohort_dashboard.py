@@ -5,10 +5,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from reflect.cohorts.dashboard import week_starts, weekly_counts
 from reflect.cohorts.models import Membership, Role
 from reflect.journal import services
 from reflect.journal.models import JournalEntry, Status, Visibility
+from reflect.journal.selectors import weekly_counts
+from reflect.pages.cohort_dashboard import week_starts
 
 pytestmark = pytest.mark.django_db
 

@@ -212,5 +212,5 @@ def test_entry_can_be_tagged_as_evidence_for_criteria_of_the_cohorts_rubric(trai
     assert "isn&#x27;t in your cohort&#x27;s rubric" in refused.content.decode()
     client.post("/journal/new/", form_data(cohort, criteria=[mine.pk]))
     entry = JournalEntry.objects.get()
-    assert list(entry.criteria.all()) == [mine]
+    assert [e.criterion for e in entry.evidence.all()] == [mine]  # evidence is owned by assessment now
     assert "Relational practice: Attunement and empathy" in client.get(f"/journal/{entry.pk}/").content.decode()

@@ -1,7 +1,7 @@
 """Fictional sample journal entries for the demo site.
 
 Everyone here is made up: the trainees are demo accounts and clients appear
-only as codes ("Client A"). Each entry is a plain dict that `reflect.demo`
+only as codes ("Client A"). Each entry is a plain dict that `demo.seed`
 turns into the `data` that `reflect.journal.services` expects:
 
 - ``days_ago``: how many days before today the session (or event) took place;

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from reflect.demo import DEMO_PASSWORD, PEOPLE, demo_seed
+from demo.seed import DEMO_PASSWORD, PEOPLE, demo_seed
 
 
 class Command(BaseCommand):

@@ -1,24 +1,27 @@
-"""Figures for a cohort's page, in a fixed number of queries whatever its size."""
+"""Reads of other people's journals for staff pages and emails: counts, dates and
+what is new to read, always through `visible_to` for anything with text."""
 
 import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
 
-from reflect.assessment.models import Submission, SubmissionStatus
 from reflect.cohorts.models import Cohort
-from reflect.journal.models import AccessEvent, JournalEntry, Status
-
-WEEKS = 12
+from reflect.journal.models import AccessEvent, EntryQuerySet, JournalEntry, Status
 
 
-def week_starts(cohort: Cohort, today: datetime.date | None = None) -> list[datetime.date]:
-    """The Mondays of the last WEEKS weeks in the cohort's time zone, oldest first."""
-    today = today or timezone.localtime(timezone=cohort.tz).date()
-    this_monday = today - datetime.timedelta(days=today.weekday())
-    return [this_monday - datetime.timedelta(weeks=n) for n in range(WEEKS - 1, -1, -1)]
+def unread_shared(cohort: Cohort, tutor) -> EntryQuerySet:
+    """Shared entries this tutor may read and has not opened yet."""
+    opened = AccessEvent.objects.filter(entry=OuterRef("pk"), user=tutor)
+    return (
+        JournalEntry.objects.visible_to(tutor)
+        .filter(cohort=cohort)
+        .exclude(author=tutor)
+        .exclude(Exists(opened))
+        .select_related("author")
+        .order_by("-published_at", "-id")
+    )
 
 
 def weekly_counts(cohort: Cohort, trainee_ids: list[int], weeks: list[datetime.date]) -> dict[int, list[int]]:
@@ -38,31 +41,6 @@ def weekly_counts(cohort: Cohort, trainee_ids: list[int], weeks: list[datetime.d
         if week in index and row["author_id"] in counts:
             counts[row["author_id"]][index[week]] += row["n"]
     return counts
-
-
-def unread_shared(cohort: Cohort, tutor) -> "JournalEntry.objects":
-    """Shared entries this tutor may read and has not opened yet."""
-    opened = AccessEvent.objects.filter(entry=OuterRef("pk"), user=tutor)
-    return (
-        JournalEntry.objects.visible_to(tutor)
-        .filter(cohort=cohort)
-        .exclude(author=tutor)
-        .exclude(Exists(opened))
-        .select_related("author")
-        .order_by("-published_at", "-id")
-    )
-
-
-def awaiting_assessment(cohort: Cohort, tutor):
-    """Submitted submissions in this cohort with no released feedback yet."""
-    return (
-        Submission.objects.visible_to(tutor)
-        .filter(checkpoint__cohort=cohort, status=SubmissionStatus.SUBMITTED)
-        .exclude(assessments__released_at__isnull=False)
-        .select_related("trainee", "checkpoint")
-        .order_by("submitted_at")
-        .distinct()
-    )
 
 
 def admin_figures(cohort: Cohort, trainee_ids: list[int]) -> dict[int, dict]:

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from demo.seed import demo_seed
 from reflect.cohorts.models import Cohort, Membership
-from reflect.demo import demo_seed
 from reflect.journal.models import JournalEntry, Kind, Status, Visibility
 
 pytestmark = pytest.mark.django_db

@@ -1,28 +1,44 @@
+"""A cohort's page for its tutors and course admins, in a fixed number of queries
+whatever its size: the journal's counts, what is new to read, and portfolio
+submissions waiting for feedback."""
+
+import datetime
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from reflect.access import roles_in, runs_cohort, trainees_of
-from reflect.cohorts import dashboard
+from reflect.access import roles_in, runs_cohort, staff_cohorts, trainees_of
+from reflect.assessment.selectors import awaiting_assessment
 from reflect.cohorts.models import Cohort, Role
+from reflect.cohorts.weeks import week_starts_back
 from reflect.journal.models import JournalEntry
+from reflect.journal.selectors import admin_figures, unread_shared, weekly_counts
 
 PAGE_SIZE = 20
 UNREAD_SHOWN = 10
+WEEKS = 12
+
+
+def week_starts(cohort: Cohort, today: datetime.date | None = None) -> list[datetime.date]:
+    """The Mondays of the last WEEKS weeks in the cohort's time zone, oldest first."""
+    today = today or timezone.localtime(timezone=cohort.tz).date()
+    return week_starts_back(today, WEEKS)
 
 
 @require_GET
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A tutor's cohort dashboard: weekly writing counts, what is new for them to
     read, and submissions waiting. A course admin sees counts and dates only."""
-    cohort = get_object_or_404(Cohort.objects.staffed_by(request.user).select_related("programme"), pk=pk)
+    cohort = get_object_or_404(staff_cohorts(request.user).select_related("programme"), pk=pk)
     my_roles = roles_in(request.user, cohort.pk)
     trainees = list(trainees_of(cohort).select_related("user").order_by("user__display_name"))
     trainee_ids = [m.user_id for m in trainees]
-    weeks = dashboard.week_starts(cohort)
-    counts = dashboard.weekly_counts(cohort, trainee_ids, weeks)
+    weeks = week_starts(cohort)
+    counts = weekly_counts(cohort, trainee_ids, weeks)
     for m in trainees:
         m.weekly = counts.get(m.user_id, [])
     context = {
@@ -35,7 +51,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if context["is_tutor"]:
         context.update(_tutor_context(request, cohort, trainees))
     if context["is_admin"]:
-        figures = dashboard.admin_figures(cohort, trainee_ids)
+        figures = admin_figures(cohort, trainee_ids)
         for m in trainees:
             m.figures = figures.get(m.user_id)
     return render(request, "reflect/cohort_detail.html", context)
@@ -48,14 +64,14 @@ def _tutor_context(request: HttpRequest, cohort: Cohort, trainees: list) -> dict
     }
     for m in trainees:
         m.shared = per_author.get(m.user_id)
-    unread = dashboard.unread_shared(cohort, request.user)
+    unread = unread_shared(cohort, request.user)
     unread_count = unread.count()
     first_unread = list(unread[:UNREAD_SHOWN])
     return {
         "unread": first_unread,
         "unread_count": unread_count,
         "unread_more": unread_count - len(first_unread),
-        "awaiting": dashboard.awaiting_assessment(cohort, request.user)[:20],
+        "awaiting": awaiting_assessment(cohort, request.user)[:20],
         "page": Paginator(shared.select_related("author").order_by("-published_at", "-id"), PAGE_SIZE).get_page(
             request.GET.get("page")
         ),

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from demo.assessment import demo_assessment_seed
+from demo.content import DEMO_ENTRIES, DemoEntry
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
-from reflect.demo_assessment import demo_assessment_seed
-from reflect.demo_content import DEMO_ENTRIES, DemoEntry
 from reflect.journal.models import JournalEntry
 from reflect.journal.reflective import FREE
 from reflect.journal.services import entry_publish, entry_save_draft

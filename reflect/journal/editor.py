@@ -1,0 +1,162 @@
+"""The entry editor: new, edit, autosave and preview.
+
+The journal knows only its own fields. What other capabilities add to an entry
+(evidence for rubric criteria, from assessment) comes in through an `Editor`
+that reflect.pages passes in, so this module never imports them."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from reflect.access import cohorts_as
+from reflect.cohorts.models import Cohort, Role
+from reflect.journal import services
+from reflect.journal.forms import EntryForm
+from reflect.journal.markdown import render_markdown
+from reflect.journal.models import JournalEntry
+from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body
+
+FORM_META_KEYS = {"csrfmiddlewaretoken", "action", "entry_id"}
+
+
+class Editor:
+    """The journal's own editor. A higher layer subclasses it to add fields to the
+    form and save them with the entry, in the same transaction."""
+
+    form_class: type[EntryForm] = EntryForm
+    list_fields: tuple[str, ...] = ()  # POST keys with several values, kept as lists in a draft
+
+    def form_kwargs(self, request: HttpRequest) -> dict:
+        return {}
+
+    def initial(self, entry: JournalEntry) -> dict:
+        return {}
+
+    def saved(self, entry: JournalEntry, form: EntryForm, *, publishing: bool) -> None:
+        """Called after the journal saved the entry. A published entry saved as a
+        draft holds its changes aside (in `pending`), so extras should wait too."""
+
+
+def trainee_cohorts(user) -> list[Cohort]:
+    return list(cohorts_as(user, Role.TRAINEE).active())
+
+
+def get_editable(request: HttpRequest, pk: int) -> JournalEntry:
+    return get_object_or_404(JournalEntry.objects.editable_by(request.user).select_related("cohort"), pk=pk)
+
+
+def _raw(post, editor: Editor) -> dict:
+    return {k: (post.getlist(k) if k in editor.list_fields else post.get(k)) for k in post if k not in FORM_META_KEYS}
+
+
+def _form(request: HttpRequest, editor: Editor, *args, cohorts, **kwargs) -> EntryForm:
+    return editor.form_class(*args, cohorts=cohorts, **kwargs, **editor.form_kwargs(request))
+
+
+def _render(request: HttpRequest, form: EntryForm, entry: JournalEntry | None, status: int = 200) -> HttpResponse:
+    context = {
+        "form": form,
+        "entry": entry,
+        "stages": STAGES,
+        "templates": TEMPLATE_CHOICES,
+        "has_cohort": bool(form.fields["cohort"].queryset.exists()),
+        "autosave_interval": settings.AUTOSAVE_INTERVAL_SECONDS,
+    }
+    return render(request, "reflect/entry_form.html", context, status=status)
+
+
+def _cohorts_for(request: HttpRequest, entry: JournalEntry | None) -> list[Cohort]:
+    cohorts = trainee_cohorts(request.user)
+    if entry is not None and entry.cohort not in cohorts:
+        cohorts.append(entry.cohort)
+    return cohorts
+
+
+@transaction.atomic
+def _save(request: HttpRequest, entry: JournalEntry | None, editor: Editor, *, autosave: bool = False):
+    """Validate the editor's POST and save it. Returns (entry, form); entry is None if invalid."""
+    publishing = not autosave and request.POST.get("action") == "publish"
+    form = _form(request, editor, request.POST, cohorts=_cohorts_for(request, entry), publishing=publishing)
+    if not form.is_valid():
+        return None, form
+    data = form.cleaned_data
+    kwargs = {"author": request.user, "cohort": data["cohort"], "data": data, "entry": entry, "tags": data["tags"]}
+    if publishing:
+        saved = services.entry_publish(**kwargs)
+    else:
+        saved = services.entry_save_draft(raw=_raw(request.POST, editor), autosave=autosave, **kwargs)
+    editor.saved(saved, form, publishing=publishing)
+    return saved, form
+
+
+def entry_new(request: HttpRequest, editor: Editor) -> HttpResponse:
+    if request.method == "POST":
+        entry, form = _save(request, None, editor)
+        if entry is not None:
+            return _after_save(request, entry)
+        return _render(request, form, None, status=400)
+    initial = {}
+    if request.GET.get("prompt"):
+        initial["body"] = f"> {request.GET['prompt'][:500]}\n\n"
+    if request.GET.get("template") in STAGES:
+        initial["template"] = request.GET["template"]
+    return _render(request, _form(request, editor, initial=initial, cohorts=_cohorts_for(request, None)), None)
+
+
+def entry_edit(request: HttpRequest, pk: int, editor: Editor) -> HttpResponse:
+    entry = get_editable(request, pk)
+    if request.method == "POST":
+        saved, form = _save(request, entry, editor)
+        if saved is not None:
+            return _after_save(request, saved)
+        return _render(request, form, entry, status=400)
+    initial = {**EntryForm.initial_from_entry(entry), **editor.initial(entry)}
+    if entry.pending:
+        initial.update(entry.pending.get("data", {}))
+        messages.info(request, "You have unpublished changes; they are loaded below. Publish to update the entry.")
+    return _render(request, _form(request, editor, initial=initial, cohorts=_cohorts_for(request, entry)), entry)
+
+
+def _after_save(request: HttpRequest, entry: JournalEntry) -> HttpResponse:
+    if entry.is_published and not entry.pending:
+        messages.success(request, "Published.")
+        return redirect("reflect:entry-detail", pk=entry.pk)
+    messages.success(request, f"Draft saved at {date_filter(timezone.localtime(entry.autosaved_at), 'H:i')}.")
+    return redirect("reflect:entry-edit", pk=entry.pk)
+
+
+def entry_autosave(request: HttpRequest, editor: Editor) -> JsonResponse:
+    """Called by the editor every few seconds and when the page is left."""
+    entry = None
+    if request.POST.get("entry_id", "").isdigit():
+        entry = get_editable(request, int(request.POST["entry_id"]))
+    saved, form = _save(request, entry, editor, autosave=True)
+    if saved is None:
+        errors = {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()}
+        return JsonResponse({"saved": False, "errors": errors}, status=400)
+    saved_at = timezone.localtime(saved.autosaved_at)
+    return JsonResponse(
+        {
+            "saved": True,
+            "id": saved.pk,
+            "saved_at": saved_at.isoformat(),
+            "saved_label": f"Saved at {date_filter(saved_at, 'H:i')}",
+            "edit_url": reverse("reflect:entry-edit", kwargs={"pk": saved.pk}),
+        }
+    )
+
+
+@require_POST
+def entry_preview(request: HttpRequest) -> HttpResponse:
+    form = EntryForm(request.POST, cohorts=[], publishing=False)
+    form.is_valid()
+    data = form.cleaned_data
+    template = data.get("template") or FREE
+    text = data.get("body", "") if template == FREE else compose_body(template, data.get("sections", {}))
+    return render(request, "reflect/_entry_preview.html", {"html": render_markdown(text[:100_000])})

@@ -1,0 +1,1 @@
+"""Pages that span capabilities, composed from the layers below (home, entry page, cohort dashboard)."""
