@@ -45,7 +45,9 @@ class Tag(models.Model):
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_tag_per_owner")]
 
     def __str__(self) -> str:
-        return self.name
+        # Never the name: a trainee's own labels say what they write about, and
+        # this string appears in the Django admin (a user's delete page lists them).
+        return f"Tag #{self.pk}"
 
 
 class EntryQuerySet(models.QuerySet):
