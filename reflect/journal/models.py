@@ -122,7 +122,7 @@ class JournalEntry(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Unpublished edits of a published entry, kept apart so tutors never see
-    # half-written changes: {"title", "body", "sections", "saved_at"}.
+    # half-written changes: {"data": the editor's validated fields, "saved_at"}.
     pending = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

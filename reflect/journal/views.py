@@ -19,7 +19,6 @@ from reflect.journal.models import AccessEvent, JournalEntry, Kind, Tag, Visibil
 from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body
 
 PAGE_SIZE = 20
-FORM_META_KEYS = {"csrfmiddlewaretoken", "action", "entry_id"}
 
 
 def _trainee_cohorts(user) -> list[Cohort]:
@@ -41,10 +40,6 @@ def _evidence_criteria(user):
 
 def _get_editable(request: HttpRequest, pk: int) -> JournalEntry:
     return get_object_or_404(JournalEntry.objects.editable_by(request.user).select_related("cohort"), pk=pk)
-
-
-def _raw(post) -> dict:
-    return {k: (post.getlist(k) if k == "criteria" else post.get(k)) for k in post if k not in FORM_META_KEYS}
 
 
 def _editor(request: HttpRequest, form: EntryForm, entry: JournalEntry | None, status: int = 200) -> HttpResponse:
@@ -79,7 +74,7 @@ def _save(request: HttpRequest, entry: JournalEntry | None, *, autosave: bool = 
     }
     if publishing:
         return services.entry_publish(**kwargs), form
-    return services.entry_save_draft(raw=_raw(request.POST), autosave=autosave, **kwargs), form
+    return services.entry_save_draft(autosave=autosave, **kwargs), form
 
 
 def entry_new(request: HttpRequest) -> HttpResponse:
@@ -133,7 +128,10 @@ def entry_autosave(request: HttpRequest) -> JsonResponse:
     saved, form = _save(request, entry, autosave=True)
     if saved is None:
         errors = {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()}
-        return JsonResponse({"saved": False, "errors": errors}, status=400)
+        # Nothing is saved, so the last saved draft stays as it was; the editor shows
+        # `message` and keeps everything typed (in the page and in the browser).
+        message = next(iter(errors.values()))[0]
+        return JsonResponse({"saved": False, "message": message, "errors": errors}, status=400)
     saved_at = timezone.localtime(saved.autosaved_at)
     return JsonResponse(
         {

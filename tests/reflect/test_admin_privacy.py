@@ -67,8 +67,7 @@ def entry(trainee, tutor, cohort, make_entry):
         author=trainee,
         cohort=cohort,
         entry=entry,
-        data={},
-        raw={"title": f"Pending {MARKERS['pending']}", "body": f"Pending {MARKERS['pending']}"},
+        data=entry_data(title=f"Pending {MARKERS['pending']}", body=f"Pending {MARKERS['pending']}"),
     )
     services.access_record(entry=entry, user=tutor)
     entry.refresh_from_db()
