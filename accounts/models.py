@@ -1,3 +1,4 @@
+import datetime
 import secrets
 import zoneinfo
 
@@ -67,6 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return str(self)
 
 
+# How long an invitation link works: site invitations from when they are made,
+# cohort invitations (reflect.manage) from when they were last sent.
+INVITATION_VALID_FOR = datetime.timedelta(days=14)
+
+
 def new_invitation_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -82,6 +88,14 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + INVITATION_VALID_FOR
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
 
     @property
     def is_open(self) -> bool:
