@@ -35,6 +35,10 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+def new_unsubscribe_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; roles live in cohort memberships."""
 
@@ -48,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # and course admins see it, so one bad address never blocks anyone else.
     email_failed_at = models.DateTimeField(null=True, blank=True)
     email_failure = models.CharField(max_length=300, blank=True)
+    # Names this person in unsubscribe links instead of their id, so that a link
+    # says nothing readable about whose it is; a new key voids every old link.
+    unsubscribe_key = models.CharField(max_length=32, unique=True, default=new_unsubscribe_key, editable=False)
 
     objects = UserManager()
 

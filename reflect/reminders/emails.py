@@ -4,7 +4,7 @@
 the person turned that email off, already submitted, or there is nothing left to
 tell them, it returns None and the row is marked skipped. Every email is plain
 text plus HTML from `templates/emails/<name>_{subject,message}.{txt,html}`, with
-a one-click unsubscribe link and the `List-Unsubscribe` headers. Emails carry
+an unsubscribe link (accounts.unsubscribe) and the RFC 8058 one-click headers. Emails carry
 titles, names and links only, never the text of an entry or a comment; no subject
 carries an entry's title."""
 
