@@ -20,5 +20,5 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "invited_by", "created_at", "accepted_at"]
-    readonly_fields = ["token"]
+    list_display = ["email", "invited_by", "created_at", "expires_at", "accepted_at"]
+    readonly_fields = ["token", "expires_at"]

@@ -1,3 +1,4 @@
+import datetime
 import secrets
 import zoneinfo
 
@@ -34,6 +35,10 @@ class UserManager(BaseUserManager):
         return self.create_user(email, password, **extra)
 
 
+def new_unsubscribe_key() -> str:
+    return secrets.token_urlsafe(18)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; roles live in cohort memberships."""
 
@@ -47,6 +52,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # and course admins see it, so one bad address never blocks anyone else.
     email_failed_at = models.DateTimeField(null=True, blank=True)
     email_failure = models.CharField(max_length=300, blank=True)
+    # Names this person in unsubscribe links instead of their id, so that a link
+    # says nothing readable about whose it is; a new key voids every old link.
+    unsubscribe_key = models.CharField(max_length=32, unique=True, default=new_unsubscribe_key, editable=False)
 
     objects = UserManager()
 
@@ -67,6 +75,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return str(self)
 
 
+# How long an invitation link works: site invitations from when they are made,
+# cohort invitations (reflect.manage) from when they were last sent.
+INVITATION_VALID_FOR = datetime.timedelta(days=14)
+
+
 def new_invitation_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -82,6 +95,14 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation for {self.email}"
+
+    @property
+    def expires_at(self) -> datetime.datetime:
+        return self.created_at + INVITATION_VALID_FOR
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() >= self.expires_at
 
     @property
     def is_open(self) -> bool:

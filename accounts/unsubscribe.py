@@ -1,9 +1,14 @@
-"""One-click unsubscribe: a signed link per person and email category that works
+"""Unsubscribe links: a signed link per person and email category that works
 without signing in, from the email itself or from the mail client's own button
 (RFC 8058: `List-Unsubscribe` and `List-Unsubscribe-Post` headers).
 
-The token is signed with SECRET_KEY and a salt of its own and never expires: an
-old email's link should still work. It names a user and a category, nothing else."""
+Opening the link (GET) only asks "Stop these emails?": mail scanners open links
+to check them, and must not switch anyone's reminders off. The button on that
+page, or the mail client's one-click POST, unsubscribes.
+
+The token names the person by their random `unsubscribe_key`, never their id,
+and is signed with a timestamp so that it stops working after
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS. It names a person and a category, nothing else."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -16,7 +21,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import EmailCategory, NotificationPreferences, User
 
-SALT = "accounts.unsubscribe"
+SALT = "accounts.unsubscribe.v2"
+SEPARATOR = "."  # between key and category; neither a key nor a category contains it
+ONE_CLICK = ("List-Unsubscribe", "One-Click")  # the body of an RFC 8058 POST
 
 # How each category reads inside "You won't get … emails any more".
 CATEGORY_PHRASES = {
@@ -31,30 +38,41 @@ class UnsubscribeError(Exception):
     """The link was altered, cut short, or names someone who no longer has an account."""
 
 
-def _signer() -> signing.Signer:
-    return signing.Signer(salt=SALT)
+class UnsubscribeExpired(UnsubscribeError):
+    """The link is genuine but older than UNSUBSCRIBE_LINK_MAX_AGE_DAYS."""
+
+
+def _signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=SALT)
+
+
+def _max_age() -> int:
+    return settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS * 24 * 60 * 60
 
 
 def unsubscribe_token(user: User, category: str) -> str:
-    """A signed, non-expiring token naming this user and email category."""
-    return _signer().sign_object({"u": user.pk, "c": str(category)})
+    """A signed, timestamped token naming this user's key and an email category."""
+    return _signer().sign(f"{user.unsubscribe_key}{SEPARATOR}{category}")
 
 
 def unsubscribe_url(user: User, category: str) -> str:
-    """The absolute one-click unsubscribe link, for emails and their List-Unsubscribe header."""
+    """The absolute unsubscribe link, for emails and their List-Unsubscribe header."""
     return settings.SITE_URL + reverse("accounts:unsubscribe", kwargs={"token": unsubscribe_token(user, category)})
 
 
 def unsubscribe_read(*, token: str) -> tuple[User, str]:
-    """The user and category a token names. Raises UnsubscribeError for anything forged or stale."""
+    """The user and category a token names. Raises UnsubscribeExpired for a genuine
+    but old link, UnsubscribeError for anything forged, mangled or stale."""
     try:
-        data = _signer().unsign_object(token)
-    except (signing.BadSignature, ValueError, TypeError) as exc:
+        value = _signer().unsign(token, max_age=_max_age())
+    except signing.SignatureExpired as exc:
+        raise UnsubscribeExpired("This unsubscribe link has expired.") from exc
+    except signing.BadSignature as exc:
         raise UnsubscribeError("This unsubscribe link isn't valid.") from exc
-    category = data.get("c") if isinstance(data, dict) else None
-    if category not in EmailCategory.values:
+    key, _, category = value.partition(SEPARATOR)
+    if category not in EmailCategory.values or not key:
         raise UnsubscribeError("This unsubscribe link isn't valid.")
-    user = User.objects.filter(pk=data.get("u")).first()
+    user = User.objects.filter(unsubscribe_key=key).first()
     if user is None:
         raise UnsubscribeError("This unsubscribe link belongs to an account that no longer exists.")
     return user, category
@@ -66,7 +84,7 @@ def _set_wanted(user: User, category: str, wanted: bool) -> None:
 
 def unsubscribe_apply(*, token: str) -> tuple[User, str]:
     """Turn the token's category off for its user (creating their preferences if
-    needed). Safe to repeat. Raises UnsubscribeError on a bad token."""
+    needed). Safe to repeat. Raises UnsubscribeError on a bad or expired token."""
     user, category = unsubscribe_read(token=token)
     _set_wanted(user, category, False)
     return user, category
@@ -82,10 +100,15 @@ def resubscribe_apply(*, token: str) -> tuple[User, str]:
 # Views ---------------------------------------------------------------------------------------------------------
 
 
-def _invalid(request: HttpRequest, *, plain: bool = False) -> HttpResponse:
+def _refused(request: HttpRequest, error: UnsubscribeError, *, plain: bool = False) -> HttpResponse:
+    """A kind page (or, for a mail client, a line of text) saying what to do instead."""
+    expired = isinstance(error, UnsubscribeExpired)
+    status = 410 if expired else 404
     if plain:
-        return HttpResponse("This unsubscribe link isn't valid.\n", status=404, content_type="text/plain")
-    return render(request, "account/unsubscribe_invalid.html", status=404)
+        text = f"{error} Sign in to change your email settings.\n"
+        return HttpResponse(text, status=status, content_type="text/plain")
+    context = {"expired": expired, "max_age_days": settings.UNSUBSCRIBE_LINK_MAX_AGE_DAYS}
+    return render(request, "account/unsubscribe_invalid.html", context, status=status)
 
 
 def _context(token: str, category: str) -> dict:
@@ -96,15 +119,20 @@ def _context(token: str, category: str) -> dict:
 @csrf_exempt  # Mail providers post the one-click request without a CSRF token (RFC 8058).
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """GET: unsubscribe at once and offer Undo. POST `List-Unsubscribe=One-Click`:
-    the mail client's own unsubscribe button; answers with a short text."""
-    one_click = request.method == "POST"
-    if one_click and request.POST.get("List-Unsubscribe") != "One-Click":
+    """GET: ask "Stop these emails?" and change nothing. POST from that page's
+    button: unsubscribe and offer Undo. POST `List-Unsubscribe=One-Click`: the mail
+    client's own button; answers with a short text."""
+    one_click = request.method == "POST" and request.POST.get(ONE_CLICK[0]) == ONE_CLICK[1]
+    confirmed = request.method == "POST" and "confirm" in request.POST
+    if request.method == "POST" and not (one_click or confirmed):
         return HttpResponseBadRequest("Expected List-Unsubscribe=One-Click.\n", content_type="text/plain")
     try:
+        if request.method == "GET":
+            _user, category = unsubscribe_read(token=token)
+            return render(request, "account/unsubscribe_confirm.html", _context(token, category))
         _user, category = unsubscribe_apply(token=token)
-    except UnsubscribeError:
-        return _invalid(request, plain=one_click)
+    except UnsubscribeError as error:
+        return _refused(request, error, plain=one_click)
     if one_click:
         return HttpResponse(f"Unsubscribed from {CATEGORY_PHRASES[category]} emails.\n", content_type="text/plain")
     return render(request, "account/unsubscribe.html", _context(token, category))
@@ -113,9 +141,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @login_not_required
 @require_POST
 def resubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """The Undo button on the unsubscribe page."""
+    """The Undo button on the unsubscribed page."""
     try:
         _user, category = resubscribe_apply(token=token)
-    except UnsubscribeError:
-        return _invalid(request)
+    except UnsubscribeError as error:
+        return _refused(request, error)
     return render(request, "account/unsubscribe_undone.html", _context(token, category))

@@ -148,10 +148,23 @@ STORAGES = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache holds login-failure counts (the lockout) and one-shot claims, so it
+# must be one for the whole site: every gunicorn worker, the Celery workers, and
+# across restarts. Redis when REDIS_URL is set; otherwise a table in the database
+# (created by migration accounts.0003, so `migrate` is all it needs).
+CACHE_TABLE = "reflect_cache"
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Django culls a third of the table when it is full; room enough that
+            # a burst of failed logins for many addresses can't cull live lockouts.
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "100000"))},
+        }
+    }
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport
 # so that `make run` needs no server.
@@ -226,6 +239,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Unsubscribe links in emails stop working this many days after the email was made.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = int(os.environ.get("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", "90"))
 
 # Journal rules.
 TRASH_RETENTION_DAYS = int(os.environ.get("TRASH_RETENTION_DAYS", "30"))

@@ -75,7 +75,7 @@ def _entry_create(*, author: User, cohort: Cohort, spec: DemoEntry, now: datetim
     data = _entry_data(spec, timezone.localtime(now).date())
     tags = spec.get("tags", [])
     if spec.get("draft"):
-        entry = entry_save_draft(author=author, cohort=cohort, data=data, raw={}, tags=tags)
+        entry = entry_save_draft(author=author, cohort=cohort, data=data, tags=tags)
     else:
         entry = entry_publish(author=author, cohort=cohort, data=data, tags=tags)
     # Spread the entries back over the past weeks so the journal and streak look lived in.

@@ -13,7 +13,9 @@ def navigation(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     unread = (
-        Notification.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+        Notification.objects.for_user(user)
+        .unread()
+        .filter(user=OuterRef("pk"))
         .order_by()
         .values("user")
         .annotate(n=Count("pk"))

@@ -132,7 +132,7 @@ def make_entry():
     def make(author, cohort, *, draft: bool = False, tags=None, **overrides):
         data = entry_data(**overrides)
         if draft:
-            return services.entry_save_draft(author=author, cohort=cohort, data=data, raw={}, tags=tags)
+            return services.entry_save_draft(author=author, cohort=cohort, data=data, tags=tags)
         return services.entry_publish(author=author, cohort=cohort, data=data, tags=tags)
 
     return make

@@ -3,6 +3,7 @@
 from django import forms
 
 from reflect.assessment import rubrics
+from reflect.plain_text import ExplainsNul, nul_message
 
 
 def _max_length_message(limit: int) -> dict:
@@ -20,7 +21,7 @@ class ProgrammeChoiceField(forms.ModelChoiceField):
         )
 
 
-class RubricForm(forms.Form):
+class RubricForm(ExplainsNul):
     title = forms.CharField(max_length=rubrics.TITLE_MAX, error_messages=_max_length_message(rubrics.TITLE_MAX))
     description = forms.CharField(
         required=False,
@@ -42,7 +43,7 @@ class RubricCreateForm(RubricForm):
         self.order_fields(self.field_order)
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(ExplainsNul):
     title = forms.CharField(
         max_length=rubrics.TITLE_MAX,
         error_messages={"required": "Please give the criterion a title.", **_max_length_message(rubrics.TITLE_MAX)},
@@ -56,7 +57,7 @@ class CriterionForm(forms.Form):
     )
 
 
-class LevelForm(forms.Form):
+class LevelForm(ExplainsNul):
     label = forms.CharField(
         max_length=rubrics.LABEL_MAX,
         error_messages={"required": "Please give the level a label.", **_max_length_message(rubrics.LABEL_MAX)},
@@ -82,7 +83,7 @@ class LevelForm(forms.Form):
     )
 
 
-class RubricImportForm(forms.Form):
+class RubricImportForm(ExplainsNul):
     """Upload a rubric .json file or paste its text. `cleaned_data["data"]` holds
     the validated rubric; every problem in the JSON becomes its own form error."""
 
@@ -104,6 +105,7 @@ class RubricImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["programme"] = ProgrammeChoiceField(programmes)
         self.order_fields(self.field_order)
+        self.fields["text"].error_messages["null_characters_not_allowed"] = nul_message("The pasted JSON")
         self.file_text = None  # the uploaded file's text, shown in the box if it needs fixing
 
     def clean_file(self):

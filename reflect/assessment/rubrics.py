@@ -16,6 +16,7 @@ from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Criterion, Level, Rubric
 from reflect.assessment.rubric_content import SEED_RUBRICS
 from reflect.cohorts.models import Programme
+from reflect.plain_text import NUL, nul_message
 
 FORMAT_NAME = "reflect-rubric"
 FORMAT_VERSION = 1
@@ -63,6 +64,8 @@ def _unlocked(rubric_id: int) -> Rubric:
 
 def _text(value: str, *, what: str, limit: int, required: bool = False) -> str:
     value = (value or "").strip()
+    if NUL in value:
+        raise AssessmentError(nul_message(f"The {what}"))
     if required and not value:
         raise AssessmentError(f"Please give the {what}.")
     if len(value) > limit:
@@ -308,7 +311,13 @@ def _string(errors: list[str], obj: dict, key: str, where: str, limit: int, requ
         errors.append(f"{where}: “{key}” should be text, not {json.dumps(value)[:40]}.")
         return ""
     value = value.strip()
-    if required and not value:
+    if NUL in value:
+        # JSON can spell it \u0000; PostgreSQL can't store it.
+        errors.append(
+            f"{where}: “{key}” contains an invisible “null” character (written \\u0000 in the JSON), "
+            "which can't be saved. Please remove it and import again."
+        )
+    elif required and not value:
         errors.append(f"{where} has an empty “{key}”.")
     elif len(value) > limit:
         errors.append(f"{where}: “{key}” is {len(value)} characters long; the limit is {limit}.")

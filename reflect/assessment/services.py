@@ -312,7 +312,7 @@ def assessment_release(*, assessment: Assessment, by: User) -> Assessment:
         user=submission.trainee,
         kind=NotificationKind.FEEDBACK_RELEASED,
         actor=by,
-        summary=f"Feedback on “{submission.checkpoint.title}” has been released: {assessment.get_outcome_display()}.",
+        summary=f"Feedback on “{submission.checkpoint.title}” has been released.",  # the outcome stays on the page
         url=reverse("reflect:submission-feedback", kwargs={"pk": submission.pk}),
     )
     return assessment

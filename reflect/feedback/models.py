@@ -74,9 +74,13 @@ class NotificationKind(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user) -> "NotificationQuerySet":
+        """This person's notifications about things they may still read: one about an
+        entry disappears while the entry is private, in Trash or no longer theirs to
+        read (and comes back if it is shared with them again)."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(user=user)
+        readable = Q(entry__isnull=True) | Q(entry__in=JournalEntry.objects.visible_to(user))
+        return self.filter(user=user).filter(readable)
 
     def unread(self) -> "NotificationQuerySet":
         return self.filter(read_at__isnull=True)
@@ -89,6 +93,11 @@ class Notification(models.Model):
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the notice is about, when that is an entry: the list shows the notice only
+    # while its reader may read the entry. Deleting the entry for good deletes it.
+    entry = models.ForeignKey(
+        JournalEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
     summary = models.CharField(max_length=300)
     url = models.CharField(max_length=300)

@@ -86,24 +86,25 @@ def _check_open(entry: JournalEntry, user: User) -> None:
 def _announce(comment: Comment) -> None:
     """Tell the people a newly posted comment concerns: the entry's author for a new comment; the parent
     comment's author and the entry's author for a reply. Never the writer, never twice.
-    The summary names the entry and the writer only, never the comment's text."""
+    The summary names the writer only: never the entry's title (it goes into email subjects, and the entry
+    may be made private later) and never the comment's text. The notice carries the entry, so that lists
+    show it only while its reader may still read the entry."""
     entry, actor = comment.entry, comment.author
     if comment.parent_id is None:
-        kind, summary, people = (
-            NotificationKind.COMMENT,
-            f"{actor} commented on “{entry.display_title}”.",
-            [entry.author],
-        )
+        kind = NotificationKind.COMMENT
+        told = [(entry.author, f"{actor} commented on one of your entries.")]
     else:
         kind = NotificationKind.REPLY
-        summary = f"{actor} replied in the conversation on “{entry.display_title}”."
-        people = [comment.parent.author, entry.author]
+        told = [
+            (comment.parent.author, f"{actor} replied to your comment."),
+            (entry.author, f"{actor} replied in a conversation on one of your entries."),
+        ]
     seen = set()
-    for person in people:
+    for person, summary in told:
         if person.pk in seen:
             continue
         seen.add(person.pk)
-        notify(user=person, kind=kind, summary=summary, url=comment_url(comment), actor=actor)
+        notify(user=person, kind=kind, summary=summary, url=comment_url(comment), actor=actor, entry=entry)
 
 
 def _comment_save(

@@ -22,20 +22,21 @@ from reflect.journal.markdown import render_markdown
 from reflect.journal.models import JournalEntry
 from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body
 
-FORM_META_KEYS = {"csrfmiddlewaretoken", "action", "entry_id"}
-
 
 class Editor:
     """The journal's own editor. A higher layer subclasses it to add fields to the
     form and save them with the entry, in the same transaction."""
 
     form_class: type[EntryForm] = EntryForm
-    list_fields: tuple[str, ...] = ()  # POST keys with several values, kept as lists in a draft
 
     def form_kwargs(self, request: HttpRequest) -> dict:
         return {}
 
     def initial(self, entry: JournalEntry) -> dict:
+        return {}
+
+    def held_aside(self, form: EntryForm) -> dict:
+        """Validated extra fields to keep with a published entry's unpublished changes."""
         return {}
 
     def saved(self, entry: JournalEntry, form: EntryForm, *, publishing: bool) -> None:
@@ -49,10 +50,6 @@ def trainee_cohorts(user) -> list[Cohort]:
 
 def get_editable(request: HttpRequest, pk: int) -> JournalEntry:
     return get_object_or_404(JournalEntry.objects.editable_by(request.user).select_related("cohort"), pk=pk)
-
-
-def _raw(post, editor: Editor) -> dict:
-    return {k: (post.getlist(k) if k in editor.list_fields else post.get(k)) for k in post if k not in FORM_META_KEYS}
 
 
 def _form(request: HttpRequest, editor: Editor, *args, cohorts, **kwargs) -> EntryForm:
@@ -90,7 +87,7 @@ def _save(request: HttpRequest, entry: JournalEntry | None, editor: Editor, *, a
     if publishing:
         saved = services.entry_publish(**kwargs)
     else:
-        saved = services.entry_save_draft(raw=_raw(request.POST, editor), autosave=autosave, **kwargs)
+        saved = services.entry_save_draft(autosave=autosave, extra=editor.held_aside(form), **kwargs)
     editor.saved(saved, form, publishing=publishing)
     return saved, form
 
@@ -139,7 +136,10 @@ def entry_autosave(request: HttpRequest, editor: Editor) -> JsonResponse:
     saved, form = _save(request, entry, editor, autosave=True)
     if saved is None:
         errors = {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()}
-        return JsonResponse({"saved": False, "errors": errors}, status=400)
+        # Nothing is saved, so the last saved draft stays as it was; the editor shows
+        # `message` and keeps everything typed (in the page and in the browser).
+        message = next(iter(errors.values()))[0]
+        return JsonResponse({"saved": False, "message": message, "errors": errors}, status=400)
     saved_at = timezone.localtime(saved.autosaved_at)
     return JsonResponse(
         {

@@ -5,14 +5,19 @@ from django.utils import timezone
 
 from reflect.cohorts.models import Cohort
 from reflect.journal.models import BODY_MAX, TITLE_MAX, ArousalState, JournalEntry, Kind, Visibility
-from reflect.journal.reflective import DRISCOLL, FREE, GIBBS, STAGES, TEMPLATE_CHOICES, compose_body
+from reflect.journal.reflective import (
+    DRISCOLL,
+    FREE,
+    GIBBS,
+    STAGES,
+    TEMPLATE_CHOICES,
+    compose_body,
+    section_field_name,
+)
+from reflect.plain_text import explain_nul
 
 CLIENT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 \-]{0,19}$")
 INTENSITY_CHOICES = [("", "—")] + [(str(n), str(n)) for n in range(11)]
-
-
-def section_field_name(template: str, key: str) -> str:
-    return f"{template}_{key}"
 
 
 class EntryForm(forms.Form):
@@ -134,6 +139,7 @@ class EntryForm(forms.Form):
                     help_text=stage.question,
                     widget=forms.Textarea(attrs={"rows": 4, "data-template": template}),
                 )
+        explain_nul(self)
 
     def section_fields(self, template: str):
         return [self[section_field_name(template, s.key)] for s in STAGES[template]]

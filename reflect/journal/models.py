@@ -45,7 +45,9 @@ class Tag(models.Model):
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_tag_per_owner")]
 
     def __str__(self) -> str:
-        return self.name
+        # Never the name: a trainee's own labels say what they write about, and
+        # this string appears in the Django admin (a user's delete page lists them).
+        return f"Tag #{self.pk}"
 
 
 class EntryQuerySet(models.QuerySet):
@@ -96,7 +98,7 @@ class JournalEntry(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Unpublished edits of a published entry, kept apart so tutors never see
-    # half-written changes: {"title", "body", "sections", "saved_at"}.
+    # half-written changes: {"data": the editor's validated fields, "saved_at"}.
     pending = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

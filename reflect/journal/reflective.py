@@ -38,6 +38,11 @@ STAGES: dict[str, list[Stage]] = {
 }
 
 
+def section_field_name(template: str, key: str) -> str:
+    """The editor's field for one stage, e.g. "gibbs_feelings"."""
+    return f"{template}_{key}"
+
+
 def stages_for(template: str) -> list[Stage]:
     return STAGES.get(template, [])
 

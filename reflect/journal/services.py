@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from reflect.cohorts.models import Cohort
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Status, Tag, Visibility
-from reflect.journal.reflective import FREE, compose_body
+from reflect.journal.reflective import FREE, compose_body, section_field_name
 
 TEXT_FIELDS = ("title", "body", "template", "sections")
 DETAIL_FIELDS = (
@@ -45,6 +45,29 @@ def _apply(entry: JournalEntry, data: dict[str, Any]) -> None:
     for field in DETAIL_FIELDS:
         if field in data:
             setattr(entry, field, data[field])
+
+
+def _held_aside(data: dict[str, Any], tags: list[str] | None, extra: dict[str, Any] | None) -> dict[str, Any]:
+    """Unpublished edits of a published entry, as the editor's own fields so that
+    it can load them again. Built from validated data only: the fields the editor
+    has, the text of the chosen template only, within the editor's limits.
+    Whatever else a request carried is not kept."""
+    template = data.get("template") or FREE
+    held: dict[str, Any] = {"title": data.get("title", ""), "template": template}
+    if template == FREE:
+        held["body"] = data.get("body", "")
+    else:
+        for key, text in (data.get("sections") or {}).items():
+            held[section_field_name(template, key)] = text
+    for field in DETAIL_FIELDS:
+        value = data.get(field)
+        held[field] = value.isoformat() if hasattr(value, "isoformat") else value
+    if data.get("cohort") is not None:
+        held["cohort"] = getattr(data["cohort"], "pk", data["cohort"])
+    if tags is not None:
+        held["tags"] = ", ".join(tags)
+    held.update(extra or {})  # validated fields a higher layer's editor adds (evidence ticks)
+    return held
 
 
 def _keep_revision(entry: JournalEntry) -> None:
@@ -90,16 +113,17 @@ def entry_save_draft(
     author: User,
     cohort: Cohort,
     data: dict[str, Any],
-    raw: dict[str, Any],
     entry: JournalEntry | None = None,
     tags: list[str] | None = None,
     autosave: bool = False,
+    extra: dict[str, Any] | None = None,
 ) -> JournalEntry:
-    """Save work in progress. A draft is updated in place; a published entry keeps
-    its published text and holds the new text aside until it is republished."""
+    """Save work in progress (`data` as the editor's form cleans it). A draft is
+    updated in place; a published entry keeps its published text and holds the
+    new text aside until it is republished."""
     now = timezone.now()
     if entry is not None and entry.is_published:
-        entry.pending = {"data": raw, "saved_at": now.isoformat()}
+        entry.pending = {"data": _held_aside(data, tags, extra), "saved_at": now.isoformat()}
         entry.autosaved_at = now
         entry.save(update_fields=["pending", "autosaved_at", "updated_at"])
         return entry

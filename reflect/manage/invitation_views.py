@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
+from accounts.models import INVITATION_VALID_FOR, User
 from reflect.manage import invitations
 from reflect.manage.access import get_cohort_for_admin
-from reflect.manage.models import INVITATION_VALID_FOR, CohortInvitation
+from reflect.manage.models import CohortInvitation
 
 PAGE_SIZE = 50
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"

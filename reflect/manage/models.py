@@ -4,10 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import INVITATION_VALID_FOR
 from reflect.access import cohorts_administered_by
 from reflect.cohorts.models import Cohort, Role
-
-INVITATION_VALID_FOR = datetime.timedelta(days=14)
 
 
 class InvitationQuerySet(models.QuerySet):

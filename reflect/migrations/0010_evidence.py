@@ -35,7 +35,7 @@ def evidence_to_criteria(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reflect", "0008_allocation_audit"),
+        ("reflect", "0009_notification_entry"),
     ]
 
     operations = [

@@ -18,13 +18,15 @@ class EntryWithEvidenceForm(EvidenceFormMixin, EntryForm):
 
 class EvidenceEditor(editor.Editor):
     form_class = EntryWithEvidenceForm
-    list_fields = ("criteria",)
 
     def form_kwargs(self, request: HttpRequest) -> dict:
         return {"trainee": request.user}
 
     def initial(self, entry: JournalEntry) -> dict:
         return EntryWithEvidenceForm.evidence_initial(entry)
+
+    def held_aside(self, form: EntryForm) -> dict:
+        return {"criteria": [c.pk for c in form.cleaned_data["criteria"]]}
 
     def saved(self, entry: JournalEntry, form: EntryForm, *, publishing: bool) -> None:
         # A published entry saved as a draft keeps its ticks with its text, in `pending`, until republished.

@@ -100,6 +100,10 @@ def _send(delivery: ReminderDelivery, message, connection, outcome: BatchOutcome
     from reflect.reminders.emails import notifications_mark_emailed
 
     if message is None:
+        if delivery.category == "notifications":
+            # The dispatcher batches from the oldest unemailed notice; one left
+            # unmarked here would hold back every later one.
+            notifications_mark_emailed(delivery)
         return _finish(delivery.pk, DeliveryStatus.SKIPPED)
     try:
         connection.open()  # once: a connection opened here stays open for the batch

@@ -4,8 +4,9 @@
 the person turned that email off, already submitted, or there is nothing left to
 tell them, it returns None and the row is marked skipped. Every email is plain
 text plus HTML from `templates/emails/<name>_{subject,message}.{txt,html}`, with
-a one-click unsubscribe link and the `List-Unsubscribe` headers. Emails carry
-titles, names and links only, never the text of an entry or a comment."""
+an unsubscribe link (accounts.unsubscribe) and the RFC 8058 one-click headers. Emails carry
+titles, names and links only, never the text of an entry or a comment; no subject
+carries an entry's title."""
 
 import datetime
 import re
@@ -56,7 +57,9 @@ def build_message(delivery, lookups: Lookups | None = None) -> EmailMultiAlterna
 
 
 def notifications_mark_emailed(delivery) -> int:
-    """After a notifications email is sent: mark exactly the notifications it listed."""
+    """After a notifications row is done (sent, or nothing left to send): mark the
+    notifications it was planned for, including any left out because their entry is
+    no longer readable. Left unmarked, they would hold every later batch back."""
     return _notifications(delivery.user_id, delivery.payload).update(emailed_at=timezone.now())
 
 
@@ -262,7 +265,10 @@ def _notifications(user_id: int, payload: dict):
 
 
 def notifications(delivery, user: User, lookups: Lookups) -> Built:
-    items = list(_notifications(user.pk, delivery.payload).order_by("created_at", "id"))
+    """Only notices about things the person may still read: a comment on an entry
+    made private since is left out (and, once this row is done, never emailed)."""
+    readable = _notifications(user.pk, delivery.payload) & Notification.objects.for_user(user)
+    items = list(readable.order_by("created_at", "id"))
     if not items:
         return None
     return "notifications", {

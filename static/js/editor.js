@@ -125,7 +125,7 @@
             say(data.saved_label);
           } else {
             dirty = true;
-            say("Not saved yet: " + firstError(data.errors), true);
+            say("Not saved yet: " + (data.message || firstError(data.errors)), true);
           }
         });
       })

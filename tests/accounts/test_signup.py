@@ -1,11 +1,14 @@
 """Sign-up is by invitation; email is the login and must be verified."""
 
+import datetime
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
+from django.utils import timezone
 
 from accounts.invitations import invitation_create
-from accounts.models import Invitation, User
+from accounts.models import INVITATION_VALID_FOR, Invitation, User
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,48 @@ def test_password_reset_sends_an_email(client, trainee):
     client.post("/accounts/password/reset/", {"email": "alice@example.test"})
     assert len(mail.outbox) == 1
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
+
+
+def test_it_shows_a_kind_page_for_an_expired_invitation(client):
+    invitation = invitation_create(email="late@example.test")
+    Invitation.objects.filter(pk=invitation.pk).update(
+        created_at=timezone.now() - INVITATION_VALID_FOR - datetime.timedelta(minutes=1)
+    )
+
+    response = client.get(f"/accounts/invitation/{invitation.token}/")
+
+    assert response.status_code == 410
+    page = response.content.decode()
+    assert "This invitation has expired" in page and "ask the person who invited you" in page
+    assert 'href="/accounts/login/"' in page
+    assert "Sign Up Closed" in client.get("/accounts/signup/").content.decode()
+    client.post("/accounts/signup/", {"email": "late@example.test", **SIGNUP})
+    assert not User.objects.filter(email="late@example.test").exists()
+
+
+def test_it_still_opens_sign_up_on_the_last_day(client):
+    invitation = invitation_create(email="just-in-time@example.test")
+    Invitation.objects.filter(pk=invitation.pk).update(
+        created_at=timezone.now() - INVITATION_VALID_FOR + datetime.timedelta(minutes=5)
+    )
+
+    response = client.get(f"/accounts/invitation/{invitation.token}/")
+
+    assert response.status_code == 302 and response["Location"] == "/accounts/signup/"
+
+
+def test_it_closes_sign_up_when_an_opened_invitation_expires_before_it_is_used(client):
+    invitation = invitation_create(email="slow@example.test")
+    client.get(f"/accounts/invitation/{invitation.token}/")
+    Invitation.objects.filter(pk=invitation.pk).update(created_at=timezone.now() - INVITATION_VALID_FOR)
+
+    client.post("/accounts/signup/", {"email": "slow@example.test", **SIGNUP})
+
+    assert not User.objects.filter(email="slow@example.test").exists()
+
+
+def test_it_gives_site_and_cohort_invitations_the_same_14_days():
+    from reflect.manage import models as manage_models
+
+    assert INVITATION_VALID_FOR == datetime.timedelta(days=14)
+    assert manage_models.INVITATION_VALID_FOR is INVITATION_VALID_FOR

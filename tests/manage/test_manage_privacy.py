@@ -132,7 +132,6 @@ def world(programme, cohort, other_cohort, course_admin, tutor, trainee, trainee
         author=trainee2,
         cohort=cohort,
         data=entry_data(title=f"Draft {MARKER}", body=f"Draft body {MARKER}", visibility=Visibility.SHARED),
-        raw={},
     )
     comment = feedback_services.comment_create(entry=shared, author=tutor, body=f"Tutor comment {MARKER}")
     feedback_services.comment_reply(parent=comment, author=trainee, body=f"Trainee reply {MARKER}")

@@ -3,9 +3,13 @@ never a word of what anyone wrote."""
 
 import pytest
 
+from reflect.assessment.models import Submission, SubmittedEntry
+from reflect.feedback import services as feedback
+from reflect.feedback.models import Comment, Notification
 from reflect.journal import services
-from reflect.journal.models import AccessEvent, JournalEntry, Visibility
+from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Tag, Visibility
 from tests.conftest import entry_data
+from tests.reflect.assessment_factories import make_checkpoint, make_submission
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +22,10 @@ MARKERS = {
     "body_note": "qzAdmBodyNote",
     "section": "qzAdmSection",
     "draft": "qzAdmDraft",
+    "tag": "qzadmtag",
+    "comment": "qzAdmComment",
+    "reply": "qzAdmReply",
+    "summary": "qzAdmSummary",
 }
 
 
@@ -59,8 +67,7 @@ def entry(trainee, tutor, cohort, make_entry):
         author=trainee,
         cohort=cohort,
         entry=entry,
-        data={},
-        raw={"title": f"Pending {MARKERS['pending']}", "body": f"Pending {MARKERS['pending']}"},
+        data=entry_data(title=f"Pending {MARKERS['pending']}", body=f"Pending {MARKERS['pending']}"),
     )
     services.access_record(entry=entry, user=tutor)
     entry.refresh_from_db()
@@ -158,3 +165,57 @@ def test_revisions_and_reads_are_not_in_the_admin(admin_client, entry):
         response = admin_client.get(url)
         assert response.status_code == 404, url
         assert_no_journal_text(response, url)
+
+
+@pytest.fixture
+def trainee_with_everything(trainee, tutor, cohort, make_entry):
+    """A trainee whose account holds every kind of writing: tags, entries with
+    revisions and pending edits, a comment thread, notifications, a submission."""
+    entry = make_entry(
+        trainee,
+        cohort,
+        title=f"Old {MARKERS['old_title']}",
+        body=f"Old {MARKERS['old_body']}",
+        visibility=Visibility.SHARED,
+        tags=[MARKERS["tag"], "qzadmsecondtag"],
+    )
+    entry = services.entry_publish(
+        author=trainee,
+        cohort=cohort,
+        entry=entry,
+        data=entry_data(title=f"Now {MARKERS['title']}", body=f"Now {MARKERS['body']}", visibility=Visibility.SHARED),
+    )
+    comment = feedback.comment_create(entry=entry, author=tutor, body=f"Comment {MARKERS['comment']}")
+    feedback.comment_reply(parent=comment, author=trainee, body=f"Reply {MARKERS['reply']}")
+    make_submission(make_checkpoint(cohort), trainee, entries=[entry], summary=f"Summary {MARKERS['summary']}")
+    return trainee
+
+
+def test_the_user_delete_page_lists_their_writing_without_any_of_its_text(admin_client, trainee_with_everything, tutor):
+    # Django's delete confirmation lists every related object by its __str__:
+    # tags, entries, revisions, comments, notifications, snapshots.
+    for user in (trainee_with_everything, tutor):
+        url = f"/admin/accounts/user/{user.pk}/delete/"
+        response = admin_client.get(url)
+        assert response.status_code == 200, url
+        content = response.content.decode()
+        assert "Tag #" in content or user == tutor
+        assert "Comment #" in content
+        assert_no_journal_text(response, url)
+
+
+def test_no_model_names_its_journal_text_in_str(trainee_with_everything):
+    objects = [
+        *Tag.objects.all(),
+        *JournalEntry.objects.all(),
+        *EntryRevision.objects.all(),
+        *AccessEvent.objects.all(),
+        *Comment.objects.all(),
+        *Notification.objects.all(),
+        *Submission.objects.all(),
+        *SubmittedEntry.objects.all(),
+    ]
+    assert len(objects) >= 8
+    for obj in objects:
+        leaked = [m for m in MARKERS.values() if m in str(obj)]
+        assert not leaked, f"str() of {type(obj).__name__} shows {leaked}"

@@ -32,7 +32,7 @@ def test_republishing_unchanged_text_adds_no_revision(trainee, cohort, make_entr
 
 def test_saving_a_draft_keeps_no_revision(trainee, cohort, make_entry):
     entry = make_entry(trainee, cohort, draft=True, body="a")
-    services.entry_save_draft(author=trainee, cohort=cohort, entry=entry, data=entry_data(body="b"), raw={})
+    services.entry_save_draft(author=trainee, cohort=cohort, entry=entry, data=entry_data(body="b"))
     assert not EntryRevision.objects.exists()
 
 

@@ -54,7 +54,8 @@ def test_new_comment_notifies_only_the_entrys_author(shared, trainee, tutor, tut
     assert recipients() == [trainee.email]
     assert (note.kind, note.actor) == (NotificationKind.COMMENT, tutor)
     assert note.url == f"/journal/{shared.pk}/#comment-{comment.pk}"
-    assert note.summary == "Charlie Tutor commented on “Holding the silence”."
+    assert note.summary == "Charlie Tutor commented on one of your entries."
+    assert note.entry == shared
 
 
 def test_trainee_reply_notifies_the_tutor_but_not_the_trainee(shared, trainee, tutor):
