@@ -114,7 +114,8 @@ def test_an_unknown_action_filter_is_ignored(admin_client, course_admin, cohort)
     "search, expected",
     [
         ("Erin admin", {"d1"}),  # the actor's name
-        ("Alice", {"d2"}),  # the subject's name
+        ("erin@", {"d1"}),  # the actor's email
+        ("Alice Trainee", {"d2"}),  # the subject's name ("Trainee" is in no email)
         ("bob@example", {"d3"}),  # the subject's email
         ("nina@", {"invitation to nina@example.org"}),  # an invitee with no account, in the detail
     ],
