@@ -3,7 +3,7 @@ by number with metadata only, and revisions are not registered at all."""
 
 from django.contrib import admin
 
-from reflect.models import Cohort, JournalEntry, Membership, Programme, Prompt
+from reflect.models import AuditEvent, Cohort, JournalEntry, Membership, Programme, Prompt
 
 
 @admin.register(Programme)
@@ -44,3 +44,25 @@ class JournalEntryAdmin(admin.ModelAdmin):
 class PromptAdmin(admin.ModelAdmin):
     list_display = ["__str__", "theme", "is_active"]
     list_filter = ["theme", "is_active"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log, to read only: it is append-only for everyone, operators included."""
+
+    list_display = ["at", "action", "actor", "subject", "cohort", "self_appointed", "detail"]
+    list_filter = ["action", "self_appointed", "cohort"]
+    list_select_related = ["actor", "subject", "cohort"]
+    search_fields = ["actor__email", "actor__display_name", "subject__email", "subject__display_name", "detail"]
+    date_hierarchy = "at"
+    fields = ["at", "action", "actor", "subject", "cohort", "self_appointed", "detail"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

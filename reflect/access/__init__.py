@@ -27,7 +27,7 @@ from reflect.access.people import (
     tutor_reads,
     tutors_of,
 )
-from reflect.access.readers import Reader, tutor_readers_of
+from reflect.access.readers import Reader, tutor_readers_in, tutor_readers_of
 
 __all__ = [
     "Reader",
@@ -39,6 +39,7 @@ __all__ = [
     "staff_cohorts",
     "trainee_ids_read_by",
     "trainees_of",
+    "tutor_readers_in",
     "tutor_readers_of",
     "tutor_reads",
     "tutors_of",

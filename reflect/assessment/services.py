@@ -21,6 +21,8 @@ from reflect.assessment.models import (
     SubmissionStatus,
     SubmittedEntry,
 )
+from reflect.audit.models import Action
+from reflect.audit.services import audit_record
 from reflect.cohorts.guards import refuse_if_read_only
 from reflect.cohorts.models import Cohort
 from reflect.feedback.models import NotificationKind
@@ -308,6 +310,13 @@ def assessment_release(*, assessment: Assessment, by: User) -> Assessment:
         raise AssessmentError("This feedback has already been released.")
     assessment.refresh_from_db()
     submission = assessment.submission
+    audit_record(
+        actor=by,
+        action=Action.FEEDBACK_RELEASED,
+        cohort=submission.checkpoint.cohort,
+        subject=submission.trainee,
+        detail=f"for “{submission.checkpoint.title}”, attempt {submission.attempt}: {assessment.get_outcome_display()}",
+    )
     notify(
         user=submission.trainee,
         kind=NotificationKind.FEEDBACK_RELEASED,

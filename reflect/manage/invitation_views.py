@@ -110,7 +110,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     if closed := _cannot_change(request, invitation, "send again"):
         return closed
-    if not invitations.invitation_resend(invitation=invitation):
+    if not invitations.invitation_resend(invitation=invitation, by=request.user):
         invitation.refresh_from_db()  # closed between the two queries
         return _cannot_change(request, invitation, "send again") or redirect(
             "reflect:manage-invitations", pk=invitation.cohort_id
@@ -129,7 +129,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if closed := _cannot_change(request, invitation, "withdraw"):
         return closed
     if request.method == "POST":
-        if not invitations.invitation_revoke(invitation=invitation):
+        if not invitations.invitation_revoke(invitation=invitation, by=request.user):
             invitation.refresh_from_db()  # closed between the two queries
             return _cannot_change(request, invitation, "withdraw") or redirect(
                 "reflect:manage-invitations", pk=invitation.cohort_id

@@ -21,8 +21,11 @@ from django.utils import timezone
 
 from accounts.mail import render_mail
 from accounts.models import User
+from reflect.audit.models import Action
+from reflect.audit.services import audit_record
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage.models import CohortInvitation
+from reflect.manage.reader_notices import reader_notices
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +108,13 @@ def cohort_added_message(*, user: User, cohort: Cohort, role: str) -> EmailMulti
 # Services ------------------------------------------------------------------------------------------------------
 
 
-def invitation_resend(*, invitation: CohortInvitation) -> bool:
+def _invitation_audit(invitation: CohortInvitation, *, action: str, by: User, verb: str) -> None:
+    # The invited person may have no account yet, so the address goes in the detail.
+    detail = f"{verb} {invitation.email} as {invitation.get_role_display().lower()}"
+    audit_record(actor=by, action=action, cohort=invitation.cohort, detail=detail)
+
+
+def invitation_resend(*, invitation: CohortInvitation, by: User) -> bool:
     """A fresh 14 days from now, and the email again, at once (one email: the course
     admin sees straight away whether it went, in `send_error`). False if the
     invitation was closed meanwhile."""
@@ -116,16 +125,18 @@ def invitation_resend(*, invitation: CohortInvitation) -> bool:
     if not updated:
         return False
     invitation.sent_at = now
+    _invitation_audit(invitation, action=Action.INVITATION_SENT, by=by, verb="sent again to")
     invitation_email_send(invitation=invitation)
     return True
 
 
-def invitation_revoke(*, invitation: CohortInvitation) -> bool:
+def invitation_revoke(*, invitation: CohortInvitation, by: User) -> bool:
     """Close the invitation so its link stops working. False if it was already closed."""
     now = timezone.now()
     updated = CohortInvitation.objects.open().filter(pk=invitation.pk).update(revoked_at=now)
     if updated:
         invitation.revoked_at = now
+        _invitation_audit(invitation, action=Action.INVITATION_WITHDRAWN, by=by, verb="withdrawn for")
     return bool(updated)
 
 
@@ -149,9 +160,15 @@ def invitation_accept(*, invitation: CohortInvitation, display_name: str = "", p
     if created:
         user = User.objects.create_user(email=locked.email, password=password, display_name=display_name.strip())
     _verify_email(user, locked.email)
-    Membership.objects.get_or_create(user=user, cohort=locked.cohort, role=locked.role)
-    _assign_tutors(locked, user)
+    # The course admin who sent the invitation is the one who gave this role: they are
+    # the actor in the audit log and on the notices of trainees who gain a reader.
+    by = locked.invited_by
+    with reader_notices(cohort=locked.cohort, by=by):
+        Membership.objects.get_or_create(user=user, cohort=locked.cohort, role=locked.role)
+        _assign_tutors(locked, user)
     CohortInvitation.objects.filter(pk=locked.pk).update(accepted_at=timezone.now(), user=user)
+    detail = f"as {locked.get_role_display().lower()}, by accepting an invitation"
+    audit_record(actor=by, action=Action.MEMBER_ADDED, cohort=locked.cohort, subject=user, detail=detail)
     return Accepted(user=user, created=created)
 
 

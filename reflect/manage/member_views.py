@@ -165,7 +165,7 @@ def member_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResp
     membership = _get_membership(request, pk, membership_pk)
     if request.method == "POST":
         try:
-            services.member_remove(membership=membership)
+            services.member_remove(membership=membership, by=request.user)
         except services.ManageError as error:
             messages.error(request, str(error))
         else:
@@ -226,7 +226,7 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
         url = reverse("reflect:manage-member-role", kwargs={"pk": cohort.pk, "membership_pk": membership.pk})
         return redirect(f"{url}?{urlencode({'role': role})}")
     try:
-        services.member_change_role(membership=membership, role=role)
+        services.member_change_role(membership=membership, role=role, by=request.user)
     except services.ManageError as error:
         messages.error(request, str(error))
     else:
@@ -244,7 +244,9 @@ def assign_tutors(request: HttpRequest, pk: int) -> HttpResponse:
     unassign = form.cleaned_data["action"] == AssignTutorsForm.UNASSIGN
     try:
         trainee_ids = form.cleaned_data["trainees"]
-        n = services.tutors_assign(cohort=cohort, tutor=tutor, trainee_ids=trainee_ids, unassign=unassign)
+        n = services.tutors_assign(
+            cohort=cohort, tutor=tutor, trainee_ids=trainee_ids, unassign=unassign, by=request.user
+        )
     except services.ManageError as error:
         form.add_error(None, str(error))
         return _members_page(request, cohort, params=request.POST, assign_form=form, status=400)

@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from reflect.audit.models import Action
+from reflect.audit.services import audit_record
 from reflect.manage import chart, reports
 from reflect.manage.access import get_cohort_for_admin
 
@@ -68,11 +70,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    """The same table as CSV, for a spreadsheet: UTF-8 with a BOM so Excel reads it right."""
+    """The same table as CSV, for a spreadsheet: UTF-8 with a BOM so Excel reads it right.
+    An export of people's figures, so it goes in the audit log."""
     cohort = get_cohort_for_admin(request, pk)
     data = reports.engagement(cohort)
     key, descending = _sorting(request, data)
     rows = reports.sort_rows(data.rows, key, descending=descending)
+    detail = f"engagement report CSV, {len(rows)} trainee{'' if len(rows) == 1 else 's'}"
+    audit_record(actor=request.user, action=Action.EXPORTED, cohort=cohort, detail=detail)
     filename = f"{slugify(cohort.name) or f'cohort-{cohort.pk}'}-engagement.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

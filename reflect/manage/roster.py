@@ -10,9 +10,12 @@ Three steps, each a plain function the views and tests call:
   (`email__in`, in chunks), so 5,000 rows cost a handful of queries.
 - `roster_apply` classifies again (the cohort may have changed since the
   preview) and writes only the differences, so importing the same file twice
-  changes nothing the second time.
+  changes nothing the second time. It writes one audit event for the import,
+  with its counts, plus one per person added or given a new role, and tells
+  the trainees who gain a reader (all in bulk, see `reader_notices`).
 """
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,9 +25,12 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
+from reflect.audit.models import Action
+from reflect.audit.services import audit_event, audit_record, audit_record_many
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage import mailing
 from reflect.manage.models import CohortInvitation
+from reflect.manage.reader_notices import reader_notices
 from reflect.manage.roster_file import (  # noqa: F401 - the import's whole API, for views and tests
     ERROR,
     MEMBER,
@@ -182,15 +188,43 @@ def roster_apply(*, cohort: Cohort, rows: list[Row], by: User) -> Applied:
         result.invited = len(new_invitations)
         updated = [row for row in rows if row.status == UPDATED]
         _update_invitations([row for row in updated if row.email not in view.users], view)
-        added = _write_memberships(cohort, [row for row in updated if row.email in view.users], view)
-        _assign_tutors(cohort, [row for row in updated if row.email in view.users and row.tutor_email])
+        member_rows = [row for row in updated if row.email in view.users]
+        # Only rows for people with accounts change who reads whom; a file of new people
+        # (invitations only) skips comparing the cohort's readers.
+        watching = reader_notices(cohort=cohort, by=by) if member_rows else contextlib.nullcontext()
+        with watching:
+            added, changed = _write_memberships(cohort, member_rows, view)
+            _assign_tutors(cohort, [row for row in member_rows if row.tutor_email])
         to_email = mailing.members_added_notify(cohort=cohort, added=added, by=by)
         mailing.cohort_emails_enqueue(
             cohort=cohort, invitation_ids=[invitation.pk for invitation in new_invitations], added=to_email
         )
         result.added = len(added)
         result.updated = len(updated) - len(added)
+        _audit(cohort, by, result, added, changed)
     return result
+
+
+def _audit(cohort: Cohort, by: User, result: Applied, added: list, changed: list) -> None:
+    """One event for the import with its counts, and one per person whose place in the
+    cohort changed, so a course admin who gives themselves a role by import stands out."""
+    detail = (
+        f"{result.invited} invited, {result.added} added, {result.updated} updated, "
+        f"{result.unchanged} unchanged, {len(result.errors)} skipped with errors"
+    )
+    audit_record(actor=by, action=Action.ROSTER_IMPORTED, cohort=cohort, detail=detail)
+    audit_record_many(
+        [
+            audit_event(
+                actor=by, action=Action.MEMBER_ADDED, cohort=cohort, subject=user, detail=f"as {_role(role)}, by import"
+            )
+            for user, role in added
+        ]
+        + [
+            audit_event(actor=by, action=Action.ROLE_CHANGED, cohort=cohort, subject=user, detail=f"{text}, by import")
+            for user, text in changed
+        ]
+    )
 
 
 def _create_invitations(cohort: Cohort, rows: list[Row], by: User) -> list[CohortInvitation]:
@@ -234,11 +268,14 @@ def _update_invitations(rows: list[Row], view: Cohortview) -> None:
     CohortInvitation.objects.bulk_update(changed, ["role", "tutor_email"], batch_size=CHUNK)
 
 
-def _write_memberships(cohort: Cohort, rows: list[Row], view: Cohortview) -> list[tuple[User, str]]:
+def _write_memberships(
+    cohort: Cohort, rows: list[Row], view: Cohortview
+) -> tuple[list[tuple[User, str]], list[tuple[User, str]]]:
     """New memberships for role changes and for people new to the cohort; a role
     change replaces their trainee or tutor membership (a course admin stays one).
-    Returns (user, role) for the people who were not in the cohort before."""
-    new_memberships, replaced, added = [], [], []
+    Returns (user, role) for the people who were not in the cohort before, and
+    (user, what changed in words) for the people whose role changed."""
+    new_memberships, replaced, added, changed = [], [], [], []
     for row in rows:
         user = view.users[row.email]
         roles = view.roles.get(user.pk, set())
@@ -247,6 +284,8 @@ def _write_memberships(cohort: Cohort, rows: list[Row], view: Cohortview) -> lis
         new_memberships.append(Membership(user=user, cohort=cohort, role=row.role))
         if roles:
             replaced.append((user.pk, row.role))
+            old = sorted(roles - {Role.COURSE_ADMIN})
+            changed.append((user, f"from {_role(old[0])} to {_role(row.role)}" if old else f"also {_role(row.role)}"))
         else:
             added.append((user, row.role))
     Membership.objects.bulk_create(new_memberships, batch_size=CHUNK)
@@ -257,7 +296,7 @@ def _write_memberships(cohort: Cohort, rows: list[Row], view: Cohortview) -> lis
             if role == Role.TRAINEE:  # no longer anyone's trainee here (a tutor's own list goes with its membership)
                 through.objects.filter(membership__cohort=cohort, user_id__in=chunk).delete()
             Membership.objects.filter(cohort=cohort, role=role, user_id__in=chunk).delete()
-    return added
+    return added, changed
 
 
 def _assign_tutors(cohort: Cohort, rows: list[Row]) -> None:

@@ -172,7 +172,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_archive(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for_admin(request, pk)
     if request.method == "POST":
-        if services.cohort_archive(cohort=cohort):
+        if services.cohort_archive(cohort=cohort, by=request.user):
             messages.success(request, f"“{cohort.name}” is archived. Everything in it is kept, read-only.")
         else:
             messages.info(request, f"“{cohort.name}” was already archived.")
@@ -183,6 +183,6 @@ def cohort_archive(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def cohort_unarchive(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = get_cohort_for_admin(request, pk)
-    services.cohort_unarchive(cohort=cohort)
+    services.cohort_unarchive(cohort=cohort, by=request.user)
     messages.success(request, f"“{cohort.name}” is active again: its members can write and it shows on dashboards.")
     return redirect("reflect:manage-home")

@@ -151,7 +151,7 @@ def test_a_used_link_cannot_be_used_again(client, client_for, invitation):
 
 
 def test_a_revoked_link_is_refused(client, invitation):
-    invitations.invitation_revoke(invitation=invitation)
+    invitations.invitation_revoke(invitation=invitation, by=invitation.invited_by)
     response = accept(client, invitation)
     assert response.status_code == 410
     assert "withdrawn" in response.content.decode()
@@ -260,9 +260,9 @@ def test_sending_again_an_invitation_closed_meanwhile_says_so(client_for, course
 def test_an_invitation_accepted_while_it_is_being_sent_again_says_so(client_for, course_admin, invitation, monkeypatch):
     real_resend = invitations.invitation_resend
 
-    def accepted_first(*, invitation):
+    def accepted_first(*, invitation, by):
         CohortInvitation.objects.filter(pk=invitation.pk).update(accepted_at=timezone.now())
-        return real_resend(invitation=invitation)
+        return real_resend(invitation=invitation, by=by)
 
     monkeypatch.setattr(invitations, "invitation_resend", accepted_first)
     url = reverse("reflect:manage-invitation-resend", kwargs={"pk": invitation.pk})

@@ -352,7 +352,7 @@ def test_a_failed_assign_keeps_the_chosen_tutor(course_admin, trainee, tutor, co
 
 def test_service_refuses_a_non_tutor_membership(trainee, trainee2, cohort):
     with pytest.raises(services.ManageError):
-        services.tutors_assign(cohort=cohort, tutor=membership(trainee2, cohort), trainee_ids=[trainee.pk])
+        services.tutors_assign(cohort=cohort, tutor=membership(trainee2, cohort), trainee_ids=[trainee.pk], by=trainee)
 
 
 # --- Move ----------------------------------------------------------------------------------
