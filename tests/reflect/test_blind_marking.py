@@ -187,7 +187,13 @@ def test_the_first_marker_cannot_see_the_second_marking_until_both_are_complete(
     assert status == 404 and "qzSecondFeedback" not in content
     assert list(Assessment.objects.visible_to(tutor)) == [first]
 
+    # Now the first is complete and the second marker takes theirs back to a draft: hidden again.
     mark(submission, tutor)
+    mark(submission, tutor2, complete=False, levels={}, feedback="qzSecondFeedback")
+    status, content = page(client, f"/assessments/{second.pk}/")
+    assert status == 404 and "qzSecondFeedback" not in content
+
+    mark(submission, tutor2, feedback="qzSecondFeedback")
     status, content = page(client, f"/assessments/{second.pk}/")
     assert status == 200 and "qzSecondFeedback" in content
 
