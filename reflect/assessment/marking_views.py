@@ -111,8 +111,8 @@ def submission_allocate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(errors))
         return redirect("reflect:submission-detail", pk=submission.pk)
     chosen = {
-        AllocationRole.SECOND_MARKER: form.cleaned_data["second_marker"],
         AllocationRole.MODERATOR: form.cleaned_data["moderator"],
+        AllocationRole.SECOND_MARKER: form.cleaned_data["second_marker"],
     }
     try:
         with transaction.atomic():
