@@ -96,3 +96,33 @@ class GridForm(forms.Form):
             )
         cleaned["levels"], cleaned["comments"] = levels, comments
         return cleaned
+
+
+class AllocationForm(forms.Form):
+    """The first marker's choice of second marker and moderator for one submission,
+    from the cohort's tutors (`allocation_candidates`). The first marker isn't
+    offered as their own second marker; `allocation_set` checks both rules again."""
+
+    second_marker = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Nobody yet",
+        label="Second marker",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={
+            "invalid_choice": "Choose a tutor of this cohort, other than the first marker, to second-mark."
+        },
+    )
+    moderator = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="Nobody yet",
+        label="Moderator",
+        widget=forms.Select(attrs={"class": "form-select"}),
+        error_messages={"invalid_choice": "Choose a tutor of this cohort to moderate."},
+    )
+
+    def __init__(self, *args, candidates, first_marker_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["second_marker"].queryset = candidates.exclude(pk=first_marker_id)
+        self.fields["moderator"].queryset = candidates

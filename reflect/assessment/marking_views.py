@@ -4,13 +4,16 @@ Every object is fetched through a `visible_to` queryset, so what a person may no
 see answers 404; refused actions (AssessmentError) are shown, never half-applied."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import User
 from reflect.assessment import policy, services
+from reflect.assessment.allocation import allocation_candidates, allocation_set
 from reflect.assessment.errors import AssessmentError
-from reflect.assessment.forms import GridForm
+from reflect.assessment.forms import AllocationForm, GridForm
 from reflect.assessment.models import (
     AllocationRole,
     Assessment,
@@ -70,7 +73,7 @@ def _tutor_actions(request: HttpRequest, submission: Submission) -> dict:
     user = request.user
     markings = list(submission.assessments.values("pk", "role", "assessor_id", "completed_at", "released_at"))
     mine = next((m for m in markings if m["assessor_id"] == user.pk and m["role"] != MarkingRole.AGREED), None)
-    return {
+    context = {
         "my_marking": mine,
         "can_assess": policy.can_first_mark(user, submission),
         "can_second_mark": policy.can_second_mark(user, submission),
@@ -80,6 +83,60 @@ def _tutor_actions(request: HttpRequest, submission: Submission) -> dict:
         "moderator_id": policy.allocated_user_id(submission, AllocationRole.MODERATOR),
         "in_progress": [m for m in markings if not m["completed_at"] and m["assessor_id"] != user.pk],
     }
+    if context["can_allocate"]:
+        first = next((m["assessor_id"] for m in markings if m["role"] == MarkingRole.FIRST), None)
+        allocated = {"second_marker": context["second_marker_id"], "moderator": context["moderator_id"]}
+        people = User.objects.in_bulk([pk for pk in allocated.values() if pk])
+        context["allocation_form"] = _allocation_form(submission, first, initial=allocated)
+        context["allocated"] = {role: people.get(pk) for role, pk in allocated.items()}
+    return context
+
+
+def _allocation_form(submission: Submission, first_marker_id: int | None, data=None, initial=None) -> AllocationForm:
+    candidates = allocation_candidates(submission.checkpoint)
+    return AllocationForm(data, initial=initial, candidates=candidates, first_marker_id=first_marker_id)
+
+
+@require_POST
+def submission_allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The first marker chooses this submission's second marker and moderator. Both
+    changes apply together or not at all; the trainee is told (allocation_set)."""
+    submission = _tutor_submission(request, pk)
+    if not policy.can_allocate(request.user, submission):
+        raise Http404
+    first = submission.assessments.filter(role=MarkingRole.FIRST).values_list("assessor_id", flat=True).first()
+    form = _allocation_form(submission, first, data=request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("reflect:submission-detail", pk=submission.pk)
+    chosen = {
+        AllocationRole.MODERATOR: form.cleaned_data["moderator"],
+        AllocationRole.SECOND_MARKER: form.cleaned_data["second_marker"],
+    }
+    try:
+        with transaction.atomic():
+            changed = [_allocate(request.user, submission, role, user) for role, user in chosen.items()]
+    except AssessmentError as error:
+        messages.error(request, f"{error} Nothing was changed.")
+    else:
+        if any(changed):
+            messages.success(request, "Allocation saved. The trainee has been told who can read this submission.")
+        else:
+            messages.info(request, "Nothing changed.")
+    return redirect("reflect:submission-detail", pk=submission.pk)
+
+
+def _allocate(by, submission: Submission, role: str, user) -> bool:
+    """Allocate `role` for this one submission (overriding its checkpoint's), if it changes."""
+    if (user.pk if user else None) == policy.allocated_user_id(submission, role):
+        return False
+    if user is None and not submission.allocations.filter(role=role).exists():
+        # Nothing of the submission's own to remove: the checkpoint allocates for every submission.
+        label = AllocationRole(role).label.lower()
+        raise AssessmentError(f"The {label} is allocated for the whole checkpoint and can only be changed there.")
+    allocation_set(role=role, user=user, by=by, submission=submission)
+    return True
 
 
 @require_POST
@@ -155,10 +212,7 @@ def submission_moderate(request: HttpRequest, pk: int) -> HttpResponse:
     """First and second marking side by side, and the agreed marking that gets released.
     Only the allocated moderator comes here; for everyone else it is not found."""
     submission = _tutor_submission(request, pk)
-    if (
-        not policy.can_moderate(request.user, submission)
-        and not submission.assessments.filter(role=MarkingRole.AGREED, assessor=request.user).exists()
-    ):
+    if not policy.is_moderator(request.user, submission):
         raise Http404
     markings = {
         a.role: a

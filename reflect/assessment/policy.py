@@ -69,11 +69,17 @@ def assessments_visible_to(qs: QuerySet, user: User) -> QuerySet:
     )
     complete = Q(completed_at__isnull=False)
     moderator = allocated(user, AllocationRole.MODERATOR, submission="submission", checkpoint="submission__checkpoint")
+    # The moderator waits for both markings: a moderator who is also the second
+    # marker must not read the first marking while their own is a draft.
+    completed = Assessment.objects.filter(submission=OuterRef("submission"), completed_at__isnull=False)
+    both_complete = Q(
+        Exists(completed.filter(role=MarkingRole.FIRST)) & Exists(completed.filter(role=MarkingRole.SECOND))
+    )
     return qs.filter(
         Q(assessor=user)
         | Q(submission__trainee=user, released_at__isnull=False)
         | (complete & Exists(own_complete))
-        | (complete & moderator)
+        | (complete & moderator & both_complete)
         | (Q(released_at__isnull=False) & _reads_trainee(user, "submission__"))
     )
 
@@ -139,12 +145,20 @@ def can_moderate(user: User, submission: Submission) -> bool:
     )
 
 
+def is_moderator(user: User, submission: Submission) -> bool:
+    """The allocated moderator: the only tutor whose moderation page exists (404 for
+    everyone else); it opens once both markings are complete (`can_moderate`)."""
+    return user.is_authenticated and allocated_user_id(submission, AllocationRole.MODERATOR) == user.pk
+
+
 def needs_second_marking(submission: Submission) -> bool:
-    """Second-marked once a second marker is allocated or a second marking exists."""
-    return (
-        submission.assessments.filter(role=MarkingRole.SECOND).exists()
-        or allocated_user_id(submission, AllocationRole.SECOND_MARKER) is not None
-    )
+    """Second-marked once a second marker is allocated or a second marking exists.
+    One query: the marking grid asks on every load. (Any second-marker allocation
+    of the submission or its checkpoint counts; which one wins doesn't matter here.)"""
+    second = Assessment.objects.filter(submission=OuterRef("pk"), role=MarkingRole.SECOND)
+    own = Allocation.objects.filter(submission=OuterRef("pk"), role=AllocationRole.SECOND_MARKER)
+    whole = Allocation.objects.filter(checkpoint=OuterRef("checkpoint"), role=AllocationRole.SECOND_MARKER)
+    return Submission.objects.filter(pk=submission.pk).filter(Exists(second) | Exists(own) | Exists(whole)).exists()
 
 
 def can_release(user: User, assessment: Assessment) -> bool:

@@ -10,6 +10,7 @@ from accounts.models import User
 from reflect.assessment import policy
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import (
+    AllocationRole,
     Assessment,
     Checkpoint,
     Level,
@@ -167,15 +168,37 @@ def assessment_start(*, submission: Submission, assessor: User) -> Assessment:
         role = MarkingRole.FIRST
     elif policy.can_second_mark(assessor, submission):
         role = MarkingRole.SECOND
-    elif MarkingRole.FIRST in set(submission.assessments.values_list("role", flat=True)):
-        raise AssessmentError(
-            "This submission already has a first marking. Second marking is open only to the tutor allocated to it."
-        )
     else:
-        raise AssessmentError("Only the tutors who read this trainee can assess this submission.")
+        raise AssessmentError(_why_not_marking(assessor, submission))
     rubric = submission.checkpoint.rubric
     rubric_lock(rubric=rubric)
     return Assessment.objects.create(submission=submission, assessor=assessor, rubric=rubric, role=role)
+
+
+def _why_not_marking(user: User, submission: Submission) -> str:
+    """The refusal in words. Strangers learn nothing about the markings (the pages 404 for them anyway)."""
+    second_marker = policy.allocated_user_id(submission, AllocationRole.SECOND_MARKER) == user.pk
+    if not (second_marker or policy.reads_trainee(user, submission)):
+        return "Only the tutors who read this trainee can assess this submission."
+    markings = {a.role: a for a in submission.assessments.all()}
+    if any(a.is_released for a in markings.values()):
+        return "Feedback has already been released for this submission, so it can't be marked again."
+    if MarkingRole.FIRST not in markings and second_marker:
+        return "You are the allocated second marker: second marking opens once the first marking has started."
+    if MarkingRole.SECOND in markings:
+        return "This submission already has a first and a second marking."
+    return "This submission already has a first marking. Second marking is open only to the tutor allocated to it."
+
+
+def _why_not_moderating(user: User, submission: Submission) -> str:
+    agreed = submission.assessments.filter(role=MarkingRole.AGREED).first()
+    if policy.allocated_user_id(submission, AllocationRole.MODERATOR) != user.pk:
+        return "Moderation is open only to the tutor allocated to moderate this submission."
+    if agreed is not None and agreed.assessor_id != user.pk:
+        return "Another tutor has already started the agreed marking."
+    if agreed is not None and agreed.is_released:
+        return "The agreed marking has already been released."
+    return "Moderation opens once both the first and the second marking are complete."
 
 
 def _check_editable(assessment: Assessment) -> None:
@@ -272,13 +295,11 @@ def moderation_start(*, submission: Submission, moderator: User) -> Assessment:
     # Serialise moderators of one submission so only one agreed marking is ever created.
     Submission.objects.select_for_update().filter(pk=submission.pk).first()
     if not policy.can_moderate(moderator, submission):
-        raise AssessmentError("Moderation is open only to the allocated moderator, once both markings are complete.")
+        raise AssessmentError(_why_not_moderating(moderator, submission))
     markings = {a.role: a for a in submission.assessments.all()}
     if MarkingRole.AGREED in markings:
         return markings[MarkingRole.AGREED]
-    first, second = markings.get(MarkingRole.FIRST), markings.get(MarkingRole.SECOND)
-    if not (first and second and first.is_complete and second.is_complete):
-        raise AssessmentError("Moderation opens once both the first and the second marking are complete.")
+    first, second = markings[MarkingRole.FIRST], markings[MarkingRole.SECOND]  # both complete: can_moderate
     agreed = Assessment.objects.create(
         submission=submission,
         assessor=moderator,

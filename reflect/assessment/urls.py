@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("submissions/<int:pk>/withdraw/", views.submission_withdraw, name="submission-withdraw"),
     path("submissions/<int:pk>/assess/", marking_views.submission_assess, name="submission-assess"),
     path("submissions/<int:pk>/moderate/", marking_views.submission_moderate, name="submission-moderate"),
+    path("submissions/<int:pk>/allocate/", marking_views.submission_allocate, name="submission-allocate"),
     path("submissions/<int:pk>/feedback/", views.submission_feedback, name="submission-feedback"),
     path("assessments/<int:pk>/", marking_views.assessment_edit, name="assessment-edit"),
     path("assessments/<int:pk>/release/", marking_views.assessment_release, name="assessment-release"),

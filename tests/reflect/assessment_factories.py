@@ -7,7 +7,17 @@ import datetime
 from django.utils import timezone
 
 from reflect.assessment import services
-from reflect.assessment.models import Assessment, Checkpoint, Criterion, Level, Rubric, Submission
+from reflect.assessment.allocation import allocation_set
+from reflect.assessment.models import (
+    Allocation,
+    AllocationRole,
+    Assessment,
+    Checkpoint,
+    Criterion,
+    Level,
+    Rubric,
+    Submission,
+)
 from reflect.cohorts.models import Membership, Role
 from reflect.journal import services as journal_services
 from tests.conftest import entry_data
@@ -97,3 +107,16 @@ def add_tutor(user_factory, cohort, email: str = "frank@example.test", name: str
     user = user_factory(email, name)
     Membership.objects.create(user=user, cohort=cohort, role=Role.TUTOR)
     return user
+
+
+def assign(tutor, cohort, *trainees) -> None:
+    """Make `tutor` an assigned tutor of `trainees` in `cohort` (so only assigned tutors read them)."""
+    Membership.objects.get(user=tutor, cohort=cohort, role=Role.TUTOR).assigned_trainees.add(*trainees)
+
+
+def allocate(target, *, by, second=None, moderator=None) -> list[Allocation]:
+    """Allocate a second marker and/or a moderator for `target`, a Submission or a
+    Checkpoint, through the service (so its checks, notices and audit all run)."""
+    scope = {"submission": target} if isinstance(target, Submission) else {"checkpoint": target}
+    chosen = ((AllocationRole.SECOND_MARKER, second), (AllocationRole.MODERATOR, moderator))
+    return [allocation_set(role=role, user=user, by=by, **scope) for role, user in chosen if user is not None]

@@ -8,6 +8,7 @@ from reflect.assessment.models import Assessment, MarkingRole, Rubric, Score
 from reflect.feedback.models import Notification, NotificationKind
 from tests.reflect.assessment_factories import (
     add_tutor,
+    allocate,
     full_levels,
     make_checkpoint,
     make_rubric,
@@ -157,7 +158,7 @@ def test_assessing_a_withdrawn_submission_is_refused(submission, tutor):
 
 def test_tutor_of_another_cohort_cannot_assess(submission, other_tutor, trainee):
     for person in (other_tutor, trainee):
-        with pytest.raises(AssessmentError, match="Only tutors"):
+        with pytest.raises(AssessmentError, match="Only the tutors who read this trainee"):
             services.assessment_start(submission=submission, assessor=person)
     assert not Assessment.objects.exists()
 
@@ -220,6 +221,7 @@ def test_course_admin_and_other_cohort_tutor_see_no_assessment(submission, tutor
 
 def test_second_marking_is_blind_until_the_second_marker_completes(submission, tutor, tutor2):
     first = mark(submission, tutor)
+    allocate(submission, by=tutor, second=tutor2)
     second = services.assessment_start(submission=submission, assessor=tutor2)
     assert second.role == MarkingRole.SECOND
     assert list(Assessment.objects.visible_to(tutor2)) == [second]
@@ -231,17 +233,33 @@ def test_second_marking_is_blind_until_the_second_marker_completes(submission, t
     assert set(Assessment.objects.visible_to(tutor)) == {first, second}
 
 
-def test_a_third_tutor_sees_only_completed_markings(submission, tutor, tutor2, user_factory):
+def test_a_third_tutor_sees_only_released_markings(submission, tutor, tutor2, user_factory):
+    # The third tutor reads the trainee (no assigned tutors) but is not marking.
     third = add_tutor(user_factory, submission.checkpoint.cohort, "gail@example.test")
-    first = mark(submission, tutor)
+    mark(submission, tutor)
+    allocate(submission, by=tutor, second=tutor2, moderator=tutor)
     services.assessment_start(submission=submission, assessor=tutor2)
-    assert list(Assessment.objects.visible_to(third)) == [first]
+    assert not Assessment.objects.visible_to(third).exists()
+    mark(submission, tutor2)
+    assert not Assessment.objects.visible_to(third).exists()  # both complete, nothing released
+
+    agreed = services.moderation_start(submission=submission, moderator=tutor)
+    levels = full_levels(agreed.rubric)
+    services.assessment_save(
+        assessment=agreed, by=tutor, levels=levels, comments={}, overall_feedback="", outcome="pass", complete=True
+    )
+    assert not Assessment.objects.visible_to(third).exists()
+    services.assessment_release(assessment=agreed, by=tutor)
+    assert list(Assessment.objects.visible_to(third)) == [agreed]
 
 
 def test_starting_again_returns_the_tutors_own_marking(submission, tutor, tutor2, user_factory):
     first = services.assessment_start(submission=submission, assessor=tutor)
     assert services.assessment_start(submission=submission, assessor=tutor) == first
-    services.assessment_start(submission=submission, assessor=tutor2)
+    allocate(submission, by=tutor, second=tutor2)
+    second = services.assessment_start(submission=submission, assessor=tutor2)
+    assert second.role == MarkingRole.SECOND
+    assert services.assessment_start(submission=submission, assessor=tutor2) == second
     third = add_tutor(user_factory, submission.checkpoint.cohort, "gail@example.test")
     with pytest.raises(AssessmentError, match="already has a first and a second"):
         services.assessment_start(submission=submission, assessor=third)
@@ -249,22 +267,29 @@ def test_starting_again_returns_the_tutors_own_marking(submission, tutor, tutor2
 
 def test_no_second_marking_after_the_first_was_released(submission, tutor, tutor2):
     services.assessment_release(assessment=mark(submission, tutor), by=tutor)
+    allocate(submission, by=tutor, second=tutor2)
     with pytest.raises(AssessmentError, match="already been released"):
         services.assessment_start(submission=submission, assessor=tutor2)
+    assert not Assessment.objects.filter(role=MarkingRole.SECOND).exists()
 
 
 def test_with_second_marking_only_the_agreed_marking_can_be_released(submission, tutor, tutor2, trainee):
     first = mark(submission, tutor)
+    allocate(submission, by=tutor, second=tutor2)
+    # Allocating a second marker is enough: the first marking no longer releases on its own.
+    with pytest.raises(AssessmentError, match="release the moderated"):
+        services.assessment_release(assessment=first, by=tutor)
     second = mark(submission, tutor2)
     for marking, marker in ((first, tutor), (second, tutor2)):
         with pytest.raises(AssessmentError, match="release the moderated"):
             services.assessment_release(assessment=marking, by=marker)
     assert not Assessment.objects.filter(released_at__isnull=False).exists()
-    assert not Notification.objects.filter(user=trainee).exists()
+    assert not Notification.objects.filter(user=trainee, kind=NotificationKind.FEEDBACK_RELEASED).exists()
 
 
 def test_moderation_opens_only_when_both_markings_are_complete(submission, tutor, tutor2):
     mark(submission, tutor)
+    allocate(submission, by=tutor, second=tutor2, moderator=tutor)
     with pytest.raises(AssessmentError, match="both the first and the second"):
         services.moderation_start(submission=submission, moderator=tutor)
     mark(submission, tutor2, complete=False)
@@ -280,13 +305,14 @@ def test_moderation_prefills_where_markers_agree_and_the_agreed_marking_is_relea
     levels_2, levels_1 = full_levels(rubric, 2), full_levels(rubric, 1)
     criteria = sorted(levels_2)
     first = mark(submission, tutor, levels=levels_2, outcome="pass")
+    moderator = add_tutor(user_factory, submission.checkpoint.cohort, "gail@example.test")
+    allocate(submission, by=tutor, second=tutor2, moderator=moderator)
     # The second marker differs on the last criterion and on the outcome.
     second = mark(submission, tutor2, levels={**levels_2, criteria[-1]: levels_1[criteria[-1]]}, outcome="refer")
 
     rows = services.agreement(first=first, second=second)
     assert [row["agree"] for row in rows] == [True] * (len(criteria) - 1) + [False]
 
-    moderator = add_tutor(user_factory, submission.checkpoint.cohort, "gail@example.test")
     # The moderator's own agreed draft doesn't hide the markings being moderated.
     agreed = services.moderation_start(submission=submission, moderator=moderator)
     assert set(Assessment.objects.visible_to(moderator)) >= {first, second}
@@ -313,6 +339,7 @@ def test_moderation_prefills_where_markers_agree_and_the_agreed_marking_is_relea
 
 def test_moderation_prefills_the_outcome_when_both_agree(submission, tutor, tutor2):
     mark(submission, tutor, outcome="refer")
+    allocate(submission, by=tutor, second=tutor2, moderator=tutor)
     mark(submission, tutor2, outcome="refer", index=3)
     agreed = services.moderation_start(submission=submission, moderator=tutor)
     assert agreed.outcome == "refer" and not agreed.scores.exists()

@@ -14,6 +14,7 @@ from reflect.journal.models import AccessEvent, JournalEntry
 from tests.conftest import entry_data
 from tests.reflect.assessment_factories import (
     add_tutor,
+    allocate,
     full_levels,
     make_checkpoint,
     make_rubric,
@@ -269,13 +270,15 @@ def test_tutor_reads_the_snapshot_not_the_live_entry(trainee, tutor, cohort, che
 
 
 def test_assess_starts_first_marking_and_second_tutor_gets_blind_second_marking(
-    trainee, tutor, tutor2, cohort, checkpoint, client_for
+    trainee, tutor, tutor2, cohort, checkpoint, client_for, user_factory
 ):
     submission = make_submission(checkpoint, trainee)
     response = client_for(tutor).post(f"/submissions/{submission.pk}/assess/")
     first = Assessment.objects.get(role=MarkingRole.FIRST)
     assert response["Location"] == f"/assessments/{first.pk}/"
     mark(submission, tutor, feedback="qzFirstFeedback")
+    moderator = add_tutor(user_factory, cohort, "gail@example.test", "Gail Tutor")
+    allocate(submission, by=tutor, second=tutor2, moderator=moderator)
 
     client2 = client_for(tutor2)
     page = client2.get(f"/submissions/{submission.pk}/").content.decode()
@@ -289,7 +292,10 @@ def test_assess_starts_first_marking_and_second_tutor_gets_blind_second_marking(
     assert "qzFirstFeedback" not in client2.get(f"/assessments/{second.pk}/").content.decode()
     mark(submission, tutor2)
     assert "qzFirstFeedback" in client2.get(f"/assessments/{first.pk}/").content.decode()
-    assert "Moderate" in client2.get(f"/submissions/{submission.pk}/").content.decode()
+    # Moderation is offered to the allocated moderator only, not to the second marker.
+    moderate = f'href="/submissions/{submission.pk}/moderate/"'
+    assert moderate not in client2.get(f"/submissions/{submission.pk}/").content.decode()
+    assert moderate in client_for(moderator).get(f"/submissions/{submission.pk}/").content.decode()
 
 
 def test_assessing_a_withdrawn_submission_is_refused_on_the_page(trainee, tutor, cohort, checkpoint, client_for):
@@ -481,6 +487,7 @@ def test_moderation_page_shows_agreement_prefills_and_releases_the_agreed_markin
     levels_2, levels_1 = full_levels(rubric, 2), full_levels(rubric, 1)
     last = max(levels_2)
     mark(submission, tutor, levels=levels_2, outcome="pass")
+    allocate(submission, by=tutor, second=tutor2, moderator=tutor)
     client = client_for(tutor)
     # Not open until the second marking is complete.
     assert client.get(f"/submissions/{submission.pk}/moderate/").status_code == 302
@@ -506,6 +513,7 @@ def test_moderation_page_shows_agreement_prefills_and_releases_the_agreed_markin
 def test_first_marking_cannot_be_released_once_second_marked(trainee, tutor, tutor2, checkpoint, client_for):
     submission = make_submission(checkpoint, trainee)
     first = mark(submission, tutor)
+    allocate(submission, by=tutor, second=tutor2)
     mark(submission, tutor2)
     client = client_for(tutor)
     assert "isn't released on its own" in client.get(f"/assessments/{first.pk}/").content.decode()
@@ -514,20 +522,29 @@ def test_first_marking_cannot_be_released_once_second_marked(trainee, tutor, tut
     assert not Assessment.objects.filter(released_at__isnull=False).exists()
 
 
-def test_another_tutors_agreed_draft_is_not_shown_or_editable(trainee, tutor, tutor2, checkpoint, client_for):
+def test_another_tutors_agreed_draft_is_not_shown_or_editable(
+    trainee, tutor, tutor2, cohort, checkpoint, client_for, user_factory
+):
     submission = make_submission(checkpoint, trainee)
     mark(submission, tutor)
+    allocate(submission, by=tutor, second=tutor2, moderator=tutor)
     mark(submission, tutor2)
     agreed = services.moderation_start(submission=submission, moderator=tutor)
     services.assessment_save(
         assessment=agreed, by=tutor, levels={}, comments={}, overall_feedback="qzAgreedDraft", outcome=""
     )
-    client2 = client_for(tutor2)
-    page = client2.get(f"/submissions/{submission.pk}/moderate/").content.decode()
-    assert "Another tutor is moderating" in page and "qzAgreedDraft" not in page
+    # Moderation moves to another tutor after the first moderator started the agreed draft.
+    successor = add_tutor(user_factory, cohort, "gail@example.test", "Gail Tutor")
+    allocate(submission, by=tutor, moderator=successor)
     data = {"overall_feedback": "Taken over", "outcome": "", "action": "save"}
-    response = client2.post(f"/submissions/{submission.pk}/moderate/", data)
-    assert response.status_code == 400
+    client = client_for(successor)
+    page = client.get(f"/submissions/{submission.pk}/moderate/").content.decode()
+    assert "Another tutor is moderating" in page and "qzAgreedDraft" not in page
+    assert client.post(f"/submissions/{submission.pk}/moderate/", data).status_code == 400
+    # A tutor who isn't the moderator finds no moderation page at all.
+    client2 = client_for(tutor2)
+    assert client2.get(f"/submissions/{submission.pk}/moderate/").status_code == 404
+    assert client2.post(f"/submissions/{submission.pk}/moderate/", data).status_code == 404
     assert Assessment.objects.get(pk=agreed.pk).overall_feedback == "qzAgreedDraft"
 
 
@@ -606,7 +623,7 @@ RELEASED = {
     "feedback": (200, 404, 200, 404, 404),
     "assessment": (302, 404, 200, 404, 404),  # the trainee is sent to their feedback page
     "release_get": (404, 404, 200, 404, 404),
-    "moderate": (404, 404, 302, 404, 404),  # no second marking: back to the submission
+    "moderate": (404, 404, 404, 404, 404),  # moderation is allocated, and nobody is: not found for all
     "withdraw_get": (200, 404, 404, 404, 404),
     "assess_post": (404, 404, 302, 404, 404),
     "withdraw_post": (302, 404, 404, 404, 404),  # refused with a message: assessment has started
@@ -614,7 +631,7 @@ RELEASED = {
     "grid_post": (404, 404, 400, 404, 404),  # released: read-only
     "release_post": (404, 404, 302, 404, 404),  # refused with a message: already released
     "feedback_post": (302, 404, 404, 404, 404),  # the trainee acknowledges
-    "moderate_post": (404, 404, 302, 404, 404),
+    "moderate_post": (404, 404, 404, 404, 404),
 }
 # Before release the trainee finds no feedback at all.
 UNRELEASED = {
