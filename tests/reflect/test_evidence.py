@@ -42,7 +42,7 @@ def test_a_draft_of_a_published_entry_keeps_new_ticks_aside_until_republished(tr
     entry = JournalEntry.objects.get()
     client.post(f"/journal/{entry.pk}/edit/", {**form_data(cohort, action="draft"), "criteria": [criteria[1].pk]})
     assert criteria_evidenced(entry) == [criteria[0]]
-    assert client.get(f"/journal/{entry.pk}/edit/").context["form"].initial["criteria"] == [str(criteria[1].pk)]
+    assert client.get(f"/journal/{entry.pk}/edit/").context["form"].initial["criteria"] == [criteria[1].pk]
     client.post(f"/journal/{entry.pk}/edit/", {**form_data(cohort), "criteria": [criteria[1].pk]})
     assert criteria_evidenced(entry) == [criteria[1]]
 
