@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from reflect.assessment import services as assessment
-from reflect.assessment.models import Checkpoint, MarkingRole, Outcome, Rubric, Submission
+from reflect.assessment.allocation import allocation_set
+from reflect.assessment.models import AllocationRole, Checkpoint, MarkingRole, Outcome, Rubric, Submission
 from reflect.assessment.rubrics import rubrics_seed
-from reflect.cohorts.models import Cohort, Programme
+from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.feedback.models import Comment, CommentStatus
 from reflect.journal.models import JournalEntry, Status, Visibility
 
@@ -82,6 +83,17 @@ def _comment_thread(*, trainee: User, tutor: User) -> int:
     return 2
 
 
+def _allocate_second_marking(*, checkpoint: Checkpoint, users: dict[str, User]) -> None:
+    """Jo is Sam's and Alex's assigned tutor; Chris, also a tutor of the cohort, is the
+    checkpoint's second marker (so reads their submitted portfolios, never their journals)
+    and Jo moderates. Run again, it changes nothing."""
+    jo, chris, admin = users["tutor@example.com"], users["tutor2@example.com"], users["admin@example.com"]
+    jo_membership = Membership.objects.get(user=jo, cohort=checkpoint.cohort, role=Role.TUTOR)
+    jo_membership.assigned_trainees.add(users["trainee@example.com"], users["trainee2@example.com"])
+    allocation_set(role=AllocationRole.SECOND_MARKER, user=chris, by=admin, checkpoint=checkpoint)
+    allocation_set(role=AllocationRole.MODERATOR, user=jo, by=admin, checkpoint=checkpoint)
+
+
 def demo_assessment_seed(*, programme: Programme, cohorts: dict[str, Cohort], users: dict[str, User]) -> dict[str, int]:
     before = Rubric.objects.filter(programme=programme).count()
     rubrics_seed(programme=programme)
@@ -124,6 +136,7 @@ def demo_assessment_seed(*, programme: Programme, cohorts: dict[str, Cohort], us
             summary="Looking back, my entries keep returning to safety: the client's, and mine in the room.",
         )
         counts["submissions"] += 2
+    _allocate_second_marking(checkpoint=checkpoint, users=users)
     counts["comments"] = _comment_thread(trainee=sam, tutor=tutor)
     assert not checkpoint.submissions.filter(assessments__role=MarkingRole.SECOND).exists()
     return counts

@@ -42,7 +42,7 @@ PEOPLE: list[tuple[str, str, list[tuple[str, str]]]] = [
     ("trainee2@example.com", "Alex Morgan", [(AUTUMN, Role.TRAINEE)]),
     ("tutor@example.com", "Dr Jo Hale", [(AUTUMN, Role.TUTOR)]),
     ("trainee3@example.com", "Priya Lane", [(SPRING, Role.TRAINEE)]),
-    ("tutor2@example.com", "Chris Okafor", [(SPRING, Role.TUTOR)]),
+    ("tutor2@example.com", "Chris Okafor", [(SPRING, Role.TUTOR), (AUTUMN, Role.TUTOR)]),
     ("admin@example.com", "Pat Ellis", [(AUTUMN, Role.COURSE_ADMIN), (SPRING, Role.COURSE_ADMIN)]),
 ]
 
