@@ -1,5 +1,5 @@
 """Course admin pages under /manage/, one URL module per capability."""
 
-from reflect.manage import core_urls, report_urls, roster_urls
+from reflect.manage import checkpoint_urls, core_urls, report_urls, roster_urls
 
-urlpatterns = core_urls.urlpatterns + roster_urls.urlpatterns + report_urls.urlpatterns
+urlpatterns = core_urls.urlpatterns + roster_urls.urlpatterns + report_urls.urlpatterns + checkpoint_urls.urlpatterns
