@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reflect.assessment import services
-from reflect.assessment.checkpoints import checkpoint_update
+from reflect.assessment.checkpoints import checkpoint_close, checkpoint_create, checkpoint_update
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Checkpoint
 from reflect.audit.models import Action, AuditEvent
@@ -273,25 +273,48 @@ def test_the_rubric_cannot_change_once_a_submission_is_assessed(admin_client, co
     response = admin_client.post(url("-edit", checkpoint), form_data(other, title="Still first"))
     assert response.status_code == 400
     assert "Marking has started for this checkpoint, so its rubric can&#x27;t be changed" in response.content.decode()
+    assert response.context["form"].has_error("rubric")  # beside the field, not only at the top
     checkpoint.refresh_from_db()
     assert checkpoint.rubric != other and checkpoint.title == "First portfolio"
+
+
+def settings_of(checkpoint, **overrides) -> dict:
+    data = {
+        "title": checkpoint.title,
+        "instructions": "",
+        "due_at": checkpoint.due_at,
+        "rubric": checkpoint.rubric,
+        "reminder_days": [],
+        "second_marker": None,
+        "moderator": None,
+    }
+    data.update(overrides)
+    return data
 
 
 def test_the_service_refuses_a_rubric_change_once_assessed(cohort, checkpoint, trainee, tutor, course_admin):
     mark(make_submission(checkpoint, trainee), tutor, complete=False)
     other = make_rubric(cohort.programme, title="Session skills")
     with pytest.raises(AssessmentError, match="its rubric can't be changed"):
-        checkpoint_update(
-            checkpoint=checkpoint,
-            by=course_admin,
-            title=checkpoint.title,
-            instructions="",
-            due_at=checkpoint.due_at,
-            rubric=other,
-            reminder_days=[],
-            second_marker=None,
-            moderator=None,
-        )
+        checkpoint_update(checkpoint=checkpoint, by=course_admin, **settings_of(checkpoint, rubric=other))
+
+
+def test_the_services_refuse_an_archived_cohort(cohort, checkpoint, course_admin):
+    cohort.archived_at = timezone.now()
+    cohort.save()
+    with pytest.raises(AssessmentError, match="archived, so its checkpoints can.t be changed"):
+        checkpoint_update(checkpoint=checkpoint, by=course_admin, **settings_of(checkpoint, title="Changed"))
+    with pytest.raises(AssessmentError, match="archived, so its checkpoints can.t be changed"):
+        checkpoint_create(cohort=cohort, by=course_admin, **settings_of(checkpoint, title="New"))
+    with pytest.raises(AssessmentError, match="archived, so its checkpoints can.t be changed"):
+        checkpoint_close(checkpoint=checkpoint, by=course_admin)
+    assert list(Checkpoint.objects.values_list("title", "closed_at")) == [("First portfolio", None)]
+
+
+def test_the_services_refuse_a_rubric_of_another_programme(cohort, checkpoint, course_admin, frank):
+    foreign = make_rubric(frank.own_cohort.programme)
+    with pytest.raises(AssessmentError, match="this programme's rubrics"):
+        checkpoint_create(cohort=cohort, by=course_admin, **settings_of(checkpoint, title="New", rubric=foreign))
 
 
 # --- Close and reopen ---------------------------------------------------------------------------
