@@ -73,6 +73,7 @@ def test_the_trainee_is_told_plainly_when_saving_to_a_closed_checkpoint(checkpoi
     entry = publish_entry(trainee, checkpoint.cohort)
     close(checkpoint, course_admin)
     client = client_for(trainee)
+    assert "Closed</span>" in client.get(reverse("reflect:checkpoint-list")).content.decode()
     address = reverse("reflect:checkpoint-detail", args=[checkpoint.pk])
     assert "This checkpoint is closed: it takes no new submissions." in client.get(address).content.decode()
     response = client.post(address, {"entries": [entry.pk], "summary": "What I learned."})
