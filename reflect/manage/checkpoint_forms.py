@@ -10,11 +10,12 @@ from django.utils import timezone
 from accounts.models import User
 from reflect.assessment.allocation import allocation_candidates
 from reflect.assessment.checkpoints import RUBRIC_IN_USE, checkpoint_allocations, checkpoint_has_assessment
-from reflect.assessment.models import SUMMARY_MAX, AllocationRole, Checkpoint, Rubric
+from reflect.assessment.models import AllocationRole, Checkpoint, Rubric
 from reflect.cohorts.models import Cohort
 from reflect.manage.forms import DATE_INPUT
 
 MAX_REMINDER_DAY = 60
+INSTRUCTIONS_MAX = 20_000
 SAME_PERSON = "Choose different people as second marker and moderator: the moderator reviews the second marking."
 DAYS_HELP = (
     "Trainees who haven't submitted get an email this many days before the deadline. Separate the days with "
@@ -61,7 +62,7 @@ class CheckpointForm(forms.Form):
     )
     instructions = forms.CharField(
         required=False,
-        max_length=SUMMARY_MAX,
+        max_length=INSTRUCTIONS_MAX,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Optional. What trainees should include. Markdown works: **bold**, lists and links.",
         error_messages={"max_length": "Keep the instructions to %(limit_value)d characters or fewer."},

@@ -11,6 +11,7 @@ from reflect.assessment.checkpoints import checkpoint_close, checkpoint_create, 
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Checkpoint
 from reflect.audit.models import Action, AuditEvent
+from reflect.cohorts.models import Membership
 from tests.reflect.assessment_factories import make_checkpoint, make_rubric, make_submission, mark
 
 pytestmark = pytest.mark.django_db
@@ -359,6 +360,15 @@ def test_the_list_shows_deadline_rubric_and_counts_never_text(
     assert "Relational practice (v1)" in text
     assert '1 <span class="small text-body-secondary">of 2</span>' in text  # submitted
     assert MARKER not in text and "A session that stayed with me" not in text
+
+
+def test_counts_are_of_the_cohorts_current_trainees(admin_client, cohort, checkpoint, trainee, trainee2):
+    make_submission(checkpoint, trainee)
+    make_submission(checkpoint, trainee2)
+    Membership.objects.filter(user=trainee2, cohort=cohort).delete()  # left the cohort
+    checkpoints = admin_client.get(list_url(cohort)).context["checkpoints"]
+    assert checkpoints[0].n_submitted == 1
+    assert admin_client.get(url("", checkpoint)).context["counts"]["submitted"] == 1
 
 
 def test_trainees_see_a_new_checkpoint(admin_client, client_for, cohort, rubric, trainee):
