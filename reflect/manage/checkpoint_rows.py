@@ -12,8 +12,14 @@ from reflect.assessment.view_helpers import _status
 from reflect.cohorts.models import Cohort
 
 PAGE_SIZE = 50
-SUBMITTED = Q(submissions__status=SubmissionStatus.SUBMITTED)
-RELEASED = SUBMITTED & Q(submissions__assessments__released_at__isnull=False)
+
+
+def _count_filters(cohort_id: int) -> tuple[Q, Q]:
+    """Submitted and released, counted among the cohort's current trainees only, so
+    the figures read as "n of the trainees" even after someone has left or moved."""
+    current = Q(submissions__trainee__in=trainees_of(cohort_id).values("user_id"))
+    submitted = current & Q(submissions__status=SubmissionStatus.SUBMITTED)
+    return submitted, submitted & Q(submissions__assessments__released_at__isnull=False)
 
 
 def _no_markers() -> dict[str, User | None]:
@@ -24,12 +30,13 @@ def checkpoints_with_counts(cohort: Cohort) -> list[Checkpoint]:
     """The cohort's checkpoints, each with `n_submitted` and `n_released` (trainees
     with a submitted portfolio, and those of them with released feedback) and
     `markers` (role → the whole-checkpoint second marker and moderator)."""
+    submitted, released = _count_filters(cohort.pk)
     checkpoints = list(
         Checkpoint.objects.filter(cohort=cohort)
         .select_related("rubric")
         .annotate(
-            n_submitted=Count("submissions__trainee", filter=SUBMITTED, distinct=True),
-            n_released=Count("submissions__trainee", filter=RELEASED, distinct=True),
+            n_submitted=Count("submissions__trainee", filter=submitted, distinct=True),
+            n_released=Count("submissions__trainee", filter=released, distinct=True),
         )
         .order_by("due_at", "id")
     )
@@ -43,9 +50,10 @@ def checkpoints_with_counts(cohort: Cohort) -> list[Checkpoint]:
 
 def checkpoint_counts(checkpoint: Checkpoint) -> dict[str, int]:
     """Trainees with a submitted portfolio, and those with released feedback, in one query."""
+    submitted, released = _count_filters(checkpoint.cohort_id)
     return Checkpoint.objects.filter(pk=checkpoint.pk).aggregate(
-        submitted=Count("submissions__trainee", filter=SUBMITTED, distinct=True),
-        released=Count("submissions__trainee", filter=RELEASED, distinct=True),
+        submitted=Count("submissions__trainee", filter=submitted, distinct=True),
+        released=Count("submissions__trainee", filter=released, distinct=True),
     )
 
 
