@@ -11,6 +11,7 @@ from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Allocation, AllocationRole, Checkpoint, MarkingRole, Submission
 from reflect.audit.models import Action
 from reflect.audit.services import audit_record
+from reflect.cohorts.guards import refuse_if_read_only
 from reflect.feedback.models import NotificationKind
 from reflect.feedback.notify import notify
 
@@ -25,8 +26,7 @@ def allocation_candidates(checkpoint: Checkpoint):
 def _check(*, checkpoint: Checkpoint, submission: Submission | None, role: str, user: User | None) -> None:
     if role not in AllocationRole.values:
         raise AssessmentError("Choose second marker or moderator.")
-    if checkpoint.cohort.archived_at:
-        raise AssessmentError("This cohort has been archived, so its portfolio work is read-only.")
+    refuse_if_read_only(checkpoint.cohort, error=AssessmentError)
     if user is None:
         return
     if not allocation_candidates(checkpoint).filter(pk=user.pk).exists():

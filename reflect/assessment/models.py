@@ -108,6 +108,9 @@ class Checkpoint(models.Model):
     instructions = models.TextField(blank=True)
     due_at = models.DateTimeField()
     reminder_days = models.JSONField(default=list, blank=True, help_text="Days before the deadline to remind.")
+    # Closing is separate from the deadline: late submissions are accepted until
+    # the people who run the programme close the checkpoint (and may reopen it).
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     objects = CheckpointQuerySet.as_manager()
 
@@ -120,6 +123,10 @@ class Checkpoint(models.Model):
     @property
     def is_past_due(self) -> bool:
         return timezone.now() > self.due_at
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class SubmissionStatus(models.TextChoices):

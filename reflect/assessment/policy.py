@@ -104,7 +104,7 @@ def reads_trainee(user: User, submission: Submission) -> bool:
 
 
 def _open(submission: Submission) -> bool:
-    return submission.status == SubmissionStatus.SUBMITTED and not submission.checkpoint.cohort.archived_at
+    return submission.status == SubmissionStatus.SUBMITTED and not submission.checkpoint.cohort.is_read_only
 
 
 def _markings(submission: Submission) -> dict[str, Assessment]:

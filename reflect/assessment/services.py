@@ -49,6 +49,13 @@ def _refuse_if_archived(cohort_id: int) -> None:
     refuse_if_read_only(Cohort.objects.get(pk=cohort_id), error=AssessmentError)
 
 
+def _refuse_if_closed(checkpoint_id: int) -> None:
+    """A closed checkpoint takes no new submissions. Read from the database, not
+    from a cached checkpoint, so a close made a moment ago already counts."""
+    if Checkpoint.objects.filter(pk=checkpoint_id, closed_at__isnull=False).exists():
+        raise AssessmentError("This checkpoint is closed, so it isn't taking submissions. Ask your course admin.")
+
+
 def released_outcome(submission: Submission) -> str | None:
     return Assessment.objects.filter(submission=submission).released_outcomes().get(submission.pk)
 
@@ -59,6 +66,7 @@ def submission_start(*, checkpoint: Checkpoint, trainee: User) -> Submission:
     if not policy.can_submit(trainee, checkpoint):
         raise AssessmentError("Only trainees of this cohort can submit to this checkpoint.")
     _refuse_if_archived(checkpoint.cohort_id)
+    _refuse_if_closed(checkpoint.pk)
     latest = latest_submission(checkpoint=checkpoint, trainee=trainee)
     if latest is not None:
         if latest.status == SubmissionStatus.DRAFT:
@@ -102,6 +110,7 @@ def submission_update(*, submission: Submission, entry_ids: list[int], summary: 
 def submission_submit(*, submission: Submission) -> Submission:
     """Submit once: chosen entries become shared and their text is snapshotted."""
     _refuse_if_archived(submission.checkpoint.cohort_id)
+    _refuse_if_closed(submission.checkpoint_id)
     # Only entries that are still published and not in Trash are snapshotted.
     entries = list(eligible_entries(submission=submission).filter(submissions=submission).order_by("created_at"))
     if not entries:
@@ -134,8 +143,13 @@ def submission_submit(*, submission: Submission) -> Submission:
 
 @transaction.atomic
 def submission_withdraw(*, submission: Submission) -> Submission:
-    """Withdraw is possible only until a tutor starts assessing."""
+    """Withdraw is possible only until a tutor starts assessing, and not once the
+    checkpoint is closed (a withdrawn submission could not be submitted again)."""
     _refuse_if_archived(submission.checkpoint.cohort_id)
+    if Checkpoint.objects.filter(pk=submission.checkpoint_id, closed_at__isnull=False).exists():
+        raise AssessmentError(
+            "This checkpoint is closed, so your submission can't be withdrawn: it couldn't be submitted again."
+        )
     # Lock the row assessment_start locks, so a withdrawal and a first marking can't cross.
     Submission.objects.select_for_update().filter(pk=submission.pk).first()
     if submission.assessments.exists():

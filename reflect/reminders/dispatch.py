@@ -115,10 +115,10 @@ def weekly_prompts(now: datetime.datetime) -> list[ReminderDelivery]:
 def deadline_reminders(now: datetime.datetime) -> list[ReminderDelivery]:
     """Trainees who have not submitted, `days_before` each configured offset; and,
     just after the deadline, one list for each tutor of who has not submitted."""
+    # A closed checkpoint takes no submissions, so nobody is reminded to make one.
+    open_checkpoints = Checkpoint.objects.filter(read_write_q("cohort"), closed_at__isnull=True)
     checkpoints = list(
-        Checkpoint.objects.filter(read_write_q("cohort"), due_at__gt=now - DEADLINE_WINDOW).values(
-            "id", "cohort_id", "due_at", "reminder_days"
-        )
+        open_checkpoints.filter(due_at__gt=now - DEADLINE_WINDOW).values("id", "cohort_id", "due_at", "reminder_days")
     )
     planned = []
     for cp in checkpoints:

@@ -144,7 +144,7 @@ def subject_line(text: str) -> str:
 
 def deadlines(delivery, user: User, lookups: Lookups) -> Built:
     checkpoint = Checkpoint.objects.filter(pk=delivery.payload.get("checkpoint_id")).select_related("cohort").first()
-    if checkpoint is None:
+    if checkpoint is None or checkpoint.closed_at is not None:  # closed after the reminder was planned
         return None
     if delivery.payload.get("overdue"):
         return _deadline_overdue(checkpoint, user)

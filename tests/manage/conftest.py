@@ -5,6 +5,7 @@ import pytest
 
 from config.celery import app
 from reflect.cohorts.models import Cohort, Programme
+from tests.reflect.assessment_factories import make_checkpoint, make_rubric
 
 
 @pytest.fixture(autouse=True)
@@ -46,3 +47,22 @@ def frank(user_factory):
         programme=programme, name="Frank's", start_date=datetime.date(2026, 1, 1), end_date=datetime.date(2026, 12, 1)
     )
     return user
+
+
+@pytest.fixture
+def programme_admin(user_factory, programme):
+    """Runs the test programme through `Programme.admins`, with no membership in any cohort."""
+    user = user_factory("grace@example.test", "Grace Programme")
+    programme.admins.add(user)
+    return user
+
+
+@pytest.fixture
+def rubric(programme):
+    return make_rubric(programme, title="Relational practice")
+
+
+@pytest.fixture
+def checkpoint(cohort, rubric):
+    """A checkpoint of the test cohort due in a week."""
+    return make_checkpoint(cohort, rubric, title="First portfolio")

@@ -25,7 +25,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
 from reflect.assessment import services as assessment_services
-from reflect.assessment.models import Assessment
+from reflect.assessment.models import Allocation, Assessment, Checkpoint
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.feedback import services as feedback_services
 from reflect.journal import services as journal_services
@@ -55,8 +55,10 @@ HINTS = [
     ("tutor", "user"),
     ("people", "user"),
     ("person", "user"),
+    ("checkpoint", "checkpoint"),
+    ("submission", "submission"),
 ]
-KIND_ORDER = ["cohort", "programme", "membership", "user", "invitation", "move"]
+KIND_ORDER = ["cohort", "programme", "membership", "user", "invitation", "move", "checkpoint", "submission"]
 
 
 # --- Discovering the patterns ---------------------------------------------------------
@@ -186,6 +188,8 @@ def world(programme, cohort, other_cohort, course_admin, tutor, trainee, trainee
             "user": [trainee.pk, trainee2.pk, tutor.pk],
             "invitation": [invitation.pk],
             "move": [move.pk],
+            "checkpoint": [checkpoint.pk],
+            "submission": [submission.pk, unreleased.pk],
         },
     }
 
@@ -234,6 +238,8 @@ def database_state() -> tuple:
         sorted(CohortInvitation.objects.values_list("pk", "sent_at", "revoked_at", "accepted_at")),
         MembershipMove.objects.count(),
         JournalEntry.objects.filter(deleted_at__isnull=False).count(),
+        sorted(Checkpoint.objects.values_list("pk", "title", "due_at", "rubric_id", "reminder_days", "closed_at")),
+        sorted(Allocation.objects.values_list("checkpoint_id", "submission_id", "role", "user_id")),
     )
 
 
@@ -243,6 +249,11 @@ def database_state() -> tuple:
 def test_the_report_urls_are_discovered():
     assert {"manage-report", "manage-report-csv"} <= set(MANAGE_PATTERNS)
     assert {"manage-report", "manage-report-csv"} <= set(OBJECT_PATTERNS)
+
+
+def test_the_checkpoint_urls_are_discovered():
+    names = {"manage-checkpoints", "manage-checkpoint", "manage-checkpoint-edit", "manage-submission-allocate"}
+    assert names <= set(OBJECT_PATTERNS)
 
 
 @pytest.mark.parametrize("name", sorted(PATTERNS))
