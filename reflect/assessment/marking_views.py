@@ -83,12 +83,13 @@ def _tutor_actions(request: HttpRequest, submission: Submission) -> dict:
         "moderator_id": policy.allocated_user_id(submission, AllocationRole.MODERATOR),
         "in_progress": [m for m in markings if not m["completed_at"] and m["assessor_id"] != user.pk],
     }
+    allocated = {"second_marker": context["second_marker_id"], "moderator": context["moderator_id"]}
+    people = User.objects.in_bulk([pk for pk in allocated.values() if pk])
+    # Every marker sees who else is marking; only the first marker changes it here.
+    context["allocated"] = {role: people.get(pk) for role, pk in allocated.items()}
     if context["can_allocate"]:
         first = next((m["assessor_id"] for m in markings if m["role"] == MarkingRole.FIRST), None)
-        allocated = {"second_marker": context["second_marker_id"], "moderator": context["moderator_id"]}
-        people = User.objects.in_bulk([pk for pk in allocated.values() if pk])
         context["allocation_form"] = _allocation_form(submission, first, initial=allocated)
-        context["allocated"] = {role: people.get(pk) for role, pk in allocated.items()}
     return context
 
 
