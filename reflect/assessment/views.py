@@ -22,6 +22,7 @@ from reflect.assessment.models import (
     Submission,
     SubmissionStatus,
 )
+from reflect.assessment.selectors import marking_progress
 from reflect.assessment.view_helpers import (
     _criteria,
     _history,
@@ -99,11 +100,7 @@ def _status_table(request: HttpRequest, checkpoint: Checkpoint) -> HttpResponse:
         s.trainee_id: s
         for s in submissions.only("id", "trainee_id", "checkpoint_id", "attempt", "status", "submitted_at", "is_late")
     }
-    assessments = Assessment.objects.filter(submission__in=list(latest.values()))
-    markings = {}
-    for row in assessments.values("submission_id", "role", "completed_at"):
-        markings.setdefault(row["submission_id"], []).append((row["role"], row["completed_at"] is not None))
-    outcomes = assessments.released_outcomes()
+    markings, outcomes = marking_progress(latest.values())
     rows = []
     for membership in trainees:
         submission = latest.get(membership.user_id)

@@ -7,7 +7,8 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from reflect.access import trainees_of
-from reflect.assessment.models import Allocation, AllocationRole, Assessment, Checkpoint, Submission, SubmissionStatus
+from reflect.assessment.models import Allocation, AllocationRole, Checkpoint, Submission, SubmissionStatus
+from reflect.assessment.selectors import marking_progress
 from reflect.assessment.view_helpers import _status
 from reflect.cohorts.models import Cohort
 
@@ -71,20 +72,6 @@ def _latest_submissions(user: User, checkpoint: Checkpoint, trainee_ids: list[in
     return latest
 
 
-def _progress(submissions: list[Submission]) -> tuple[dict, dict]:
-    """submission id → [(marking role, complete)], and → released outcome."""
-    markings: dict[int, list] = {}
-    outcomes: dict[int, str] = {}
-    rows = Assessment.objects.filter(submission__in=submissions).values(
-        "submission_id", "role", "completed_at", "released_at", "outcome"
-    )
-    for row in rows:
-        markings.setdefault(row["submission_id"], []).append((row["role"], row["completed_at"] is not None))
-        if row["released_at"]:
-            outcomes[row["submission_id"]] = row["outcome"]
-    return markings, outcomes
-
-
 def _own_markers(submissions: list[Submission]) -> dict[int, dict[str, User | None]]:
     """submission id → role → the submission's own allocation (overriding the checkpoint's)."""
     found: dict[int, dict[str, User | None]] = {s.pk: _no_markers() for s in submissions}
@@ -102,7 +89,7 @@ def submission_rows(*, user: User, checkpoint: Checkpoint, page_number) -> Page:
     memberships = list(page.object_list)
     latest = _latest_submissions(user, checkpoint, [m.user_id for m in memberships])
     submissions = list(latest.values())
-    markings, outcomes = _progress(submissions)
+    markings, outcomes = marking_progress(submissions)
     own = _own_markers(submissions)
     rows = []
     for membership in memberships:

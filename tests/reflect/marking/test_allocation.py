@@ -17,44 +17,14 @@ from reflect.assessment.models import Allocation, AllocationRole, MarkingRole, S
 from reflect.audit.models import Action, AuditEvent
 from reflect.feedback.models import Notification, NotificationKind
 from tests.reflect.assessment_factories import (
-    add_tutor,
     allocate,
     assign,
-    make_checkpoint,
     make_submission,
     mark,
-    publish_entry,
 )
+from tests.reflect.marking.conftest import SECRETS
 
 pytestmark = pytest.mark.django_db
-
-SECRETS = ["qzAllocTitle", "qzAllocBody", "qzAllocSummary"]
-
-
-@pytest.fixture
-def checkpoint(cohort):
-    return make_checkpoint(cohort)
-
-
-@pytest.fixture
-def submission(trainee, cohort, checkpoint):
-    entry = publish_entry(trainee, cohort, title="Title qzAllocTitle", body="Body qzAllocBody")
-    return make_submission(checkpoint, trainee, entries=[entry], summary="Summary qzAllocSummary")
-
-
-@pytest.fixture
-def tutor2(user_factory, cohort):
-    return add_tutor(user_factory, cohort)
-
-
-@pytest.fixture
-def tutor_b(user_factory, cohort):
-    return add_tutor(user_factory, cohort, "hana@example.test", "Hana Tutor")
-
-
-@pytest.fixture
-def moderator(user_factory, cohort):
-    return add_tutor(user_factory, cohort, "gail@example.test", "Gail Moderator")
 
 
 def reader_notices(user) -> int:

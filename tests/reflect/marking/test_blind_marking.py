@@ -15,7 +15,6 @@ from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Assessment, MarkingRole, Submission
 from reflect.journal.models import JournalEntry
 from tests.reflect.assessment_factories import (
-    add_tutor,
     allocate,
     assign,
     full_levels,
@@ -24,36 +23,9 @@ from tests.reflect.assessment_factories import (
     mark,
     publish_entry,
 )
+from tests.reflect.marking.conftest import SECRETS
 
 pytestmark = pytest.mark.django_db
-
-SNAPSHOT = ["qzSnapTitle", "qzSnapBody", "qzSnapSummary"]
-
-
-@pytest.fixture
-def checkpoint(cohort):
-    return make_checkpoint(cohort)
-
-
-@pytest.fixture
-def submission(trainee, cohort, checkpoint):
-    entry = publish_entry(trainee, cohort, title="Title qzSnapTitle", body="Body qzSnapBody")
-    return make_submission(checkpoint, trainee, entries=[entry], summary="Summary qzSnapSummary")
-
-
-@pytest.fixture
-def tutor2(user_factory, cohort):
-    return add_tutor(user_factory, cohort)
-
-
-@pytest.fixture
-def tutor_b(user_factory, cohort):
-    return add_tutor(user_factory, cohort, "hana@example.test", "Hana Assigned")
-
-
-@pytest.fixture
-def moderator(user_factory, cohort):
-    return add_tutor(user_factory, cohort, "gail@example.test", "Gail Moderator")
 
 
 def page(client, url: str):
@@ -148,7 +120,7 @@ def test_an_allocated_second_marker_reads_the_snapshot_but_not_the_journal_or_ot
     client = client_for(tutor)
 
     status, content = page(client, f"/submissions/{submission.pk}/")
-    assert status == 200 and all(s in content for s in SNAPSHOT)
+    assert status == 200 and all(s in content for s in SECRETS)
     status, content = page(client, f"/journal/{entry.pk}/")
     assert status == 404 and "qzSnapBody" not in content
     assert client.get(f"/submissions/{later.pk}/").status_code == 404
