@@ -45,7 +45,9 @@ class Tag(models.Model):
         constraints = [models.UniqueConstraint(fields=["owner", "name"], name="unique_tag_per_owner")]
 
     def __str__(self) -> str:
-        return self.name
+        # Never the name: a trainee's tags are their writing, and this string
+        # appears in the Django admin (a user's delete page lists their tags).
+        return f"Tag #{self.pk}"
 
 
 class EntryQuerySet(models.QuerySet):
