@@ -135,6 +135,14 @@ JOURNAL = [
     Url("reflect:entry-detail", variant="private", **get_only(who(404, {AU: 200})), kwargs={"pk": "entry_private"}),
     Url("reflect:entry-detail", variant="draft", **get_only(who(404, {AU: 200})), kwargs={"pk": "entry_draft"}),
     Url("reflect:entry-detail", variant="trashed", **get_only(who(404)), kwargs={"pk": "entry_trashed"}),
+    Url(
+        "reflect:entry-detail",
+        variant="shared-draft",
+        **get_only(who(404, {AU: 200})),
+        kwargs={"pk": "entry_shared_draft"},
+    ),
+    # Written in cohort A by someone no longer a trainee there: no tutor reads it any more.
+    Url("reflect:entry-detail", variant="former-trainee", **get_only(who(404)), kwargs={"pk": "entry_former"}),
     # The entry a portfolio was made from, edited since: a journal page, so not the allocated markers'.
     Url(
         "reflect:entry-detail",
@@ -336,6 +344,13 @@ ASSESSMENT = [
         variant="other-trainee",
         **get_only(who(404, {READ_OT: 200})),
         kwargs={"pk": "submission_t2"},
+    ),
+    # A portfolio still being prepared: its trainee is sent to her workspace; nobody else sees it.
+    Url(
+        "reflect:submission-detail",
+        variant="being-prepared",
+        **get_only(who(404, {OT: to("reflect:checkpoint-detail")})),
+        kwargs={"pk": "submission_t2_draft"},
     ),
     Url(
         "reflect:submission-detail",

@@ -93,6 +93,9 @@ TEXTS: dict[str, tuple[str, ...]] = {
     "qzShrOldBDY": (AU,),
     "qzShrPendTTL": (AU,),
     "qzShrPendBDY": (AU,),
+    # A shared entry that is still a draft: nobody but the author.
+    "qzShrDrfTTL": (AU,),
+    "qzShrDrfBDY": (AU,),
     # A shared entry in Trash.
     "qzTrashTTL": (AU,),
     "qzTrashBDY": (AU,),
@@ -128,6 +131,11 @@ TEXTS: dict[str, tuple[str, ...]] = {
     # Both markings complete: the two markers and the moderator; not a tutor who isn't marking.
     "qzT2FirstFB": (AT, UT, MO),
     "qzT2SecondFB": (AT, UT, MO),
+    # ...and a portfolio she is still preparing: nobody else.
+    "qzT2DraftSummary": (OT,),
+    # A former trainee of cohort A (removed from it) shared an entry there: nobody reads it now.
+    "qzExShrTTL": (),
+    "qzExShrBDY": (),
     # A trainee of cohort B shares an entry: cohort B's tutor reads it.
     "qzBShrTTL": (XT,),
     "qzBShrBDY": (XT,),
@@ -302,6 +310,12 @@ def build_world() -> World:
         data={},
         raw={"title": "Pending qzShrPendTTL", "body": "qzShrPendBDY not yet published."},
     )
+    shared_draft = journal_services.entry_save_draft(
+        author=author,
+        cohort=a,
+        data=entry_data(title="Shared draft qzShrDrfTTL", body="qzShrDrfBDY not published.", visibility="shared"),
+        raw={},
+    )
     trashed = _entry(author, a, "Trashed qzTrashTTL", "qzTrashBDY thrown away.", visibility=Visibility.SHARED)
     journal_services.entry_delete(entry=trashed)
 
@@ -316,6 +330,10 @@ def build_world() -> World:
     t2_shared = _entry(users[OT], a, "T2 qzT2ShrTTL", "qzT2ShrBDY shared.", visibility=Visibility.SHARED)
     t2_private = _entry(users[OT], a, "T2 qzT2PrivTTL", "qzT2PrivBDY private.")
     b_shared = _entry(b_trainee, b, "B qzBShrTTL", "qzBShrBDY shared in B.", visibility=Visibility.SHARED)
+    former = _person("former.trainee@example.test", "Noel Formertrainee")
+    former_m = member(former, a, Role.TRAINEE)
+    ex_shared = _entry(former, a, "Former qzExShrTTL", "qzExShrBDY written while in A.", visibility=Visibility.SHARED)
+    former_m.delete()
 
     # --- rubrics, checkpoints, portfolios ---------------------------------------
     rubric = _rubric(p1, "Relational practice")
@@ -339,6 +357,9 @@ def build_world() -> World:
     sub_t2 = _submit(cp1, users[OT], t2_entry, "qzT2Summary her summary.")
     sub2_entry = _entry(author, a, "Second portfolio qzSnap2TTL", "qzSnap2BDY for portfolio two.")
     sub2 = _submit(cp2, author, sub2_entry, "qzSummary2 second summary.")
+
+    t2_draft = assessment_services.submission_start(checkpoint=cp2, trainee=users[OT])
+    assessment_services.submission_update(submission=t2_draft, entry_ids=[], summary="qzT2DraftSummary not yet.")
 
     by = users[CA]
     allocation_set(role=AllocationRole.SECOND_MARKER, user=users[UT], by=by, checkpoint=cp1)
@@ -381,9 +402,16 @@ def build_world() -> World:
         entry_draft=draft.pk,
         entry_shared=shared.pk,
         entry_trashed=trashed.pk,
+        entry_shared_draft=shared_draft.pk,
+        entry_former=ex_shared.pk,
+        user_former=former.pk,
+        user_b_trainee=b_trainee.pk,
+        user_c_trainee=c_trainee.pk,
         entry_submitted=sub1_entry.pk,
         entry_t2_shared=t2_shared.pk,
         entry_t2_private=t2_private.pk,
+        entry_t2_submitted=t2_entry.pk,
+        entry_submitted_2=sub2_entry.pk,
         entry_b_shared=b_shared.pk,
         revision=revision.pk,
         comment_posted=posted.pk,
@@ -400,6 +428,7 @@ def build_world() -> World:
         submission=sub1.pk,
         submission_t2=sub_t2.pk,
         submission_2=sub2.pk,
+        submission_t2_draft=t2_draft.pk,
         marking_first=first.pk,
         marking_second=second.pk,
         marking_t2_first=t2_first.pk,
