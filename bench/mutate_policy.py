@@ -49,6 +49,7 @@ class Mutation:
     original: str
     replacement: str
     what: str
+    equivalent: str = ""  # why no test can tell this mutant apart: not run unless asked
 
 
 PEOPLE = "reflect/access/people.py"
@@ -138,10 +139,14 @@ MUTATIONS: list[Mutation] = [
         "Membership.objects.filter(user=user)",
         "programmes_administered_by: any membership runs the programme",
     ),
-    guard(
+    Mutation(
         "people.cohorts_administered.guard",
         PEOPLE,
-        '    """Cohorts of the programmes this person runs (archived ones included)."""',
+        '    """Cohorts of the programmes this person runs (archived ones included)."""\n'
+        "    if not user.is_authenticated:",
+        '    """Cohorts of the programmes this person runs (archived ones included)."""\n    if False:  # mutated',
+        "anonymous guard off",
+        equivalent="redundant guard: programmes_administered_by(anonymous) is already empty",
     ),
     Mutation(
         "people.cohorts_administered.all",
@@ -157,10 +162,15 @@ MUTATIONS: list[Mutation] = [
         "cohorts_administered_by(user).exists()",
         "runs_cohort: running any cohort runs this one",
     ),
-    guard(
+    Mutation(
         "people.staff_cohorts.guard",
         PEOPLE,
-        '    """Cohorts whose staff pages this person may open: those they tutor and those they run."""',
+        '    """Cohorts whose staff pages this person may open: those they tutor and those they run."""\n'
+        "    if not user.is_authenticated:",
+        '    """Cohorts whose staff pages this person may open: those they tutor and those they run."""\n'
+        "    if False:  # mutated",
+        "anonymous guard off",
+        equivalent="redundant guard: cohorts_as and cohorts_administered_by are already empty for anonymous",
     ),
     Mutation(
         "people.staff_cohorts.no-tutored",
@@ -854,19 +864,28 @@ class Result:
     seconds: float = 0.0
 
 
+SUMMARY = re.compile(r"^(FAILED|ERROR) (\S+)(?: - (.*))?$")
+
+
 def failures(output: str) -> list[str]:
     """The node ids of the failed and erroring tests, from pytest's `-rfE` summary."""
     found = []
     for line in output.splitlines():
-        match = re.match(r"^(FAILED|ERROR) (\S+)", line)
+        match = SUMMARY.match(line)
         if match and match.group(2) not in found:
             found.append(match.group(2))
     return found
 
 
 def first_failure(output: str) -> str:
-    found = failures(output)
-    return found[0] if found else ""
+    """The first failing test; for an error (in a fixture, say) with the exception, so a
+    mutant that only breaks the set-up is told apart from one an assertion caught."""
+    for line in output.splitlines():
+        match = SUMMARY.match(line)
+        if match:
+            kind, node, message = match.groups()
+            return node if kind == "FAILED" else f"ERROR {node} ({(message or '')[:80]})"
+    return ""
 
 
 def run_tests(tests: list[str], extra: list[str], *, stop_first: bool = True) -> tuple[int, str]:
@@ -894,7 +913,7 @@ def run_tests(tests: list[str], extra: list[str], *, stop_first: bool = True) ->
     return done.returncode, done.stdout + done.stderr
 
 
-def mutate_and_run(mutation: Mutation, tests: list[str], extra: list[str]) -> Result:
+def mutate_and_run(mutation: Mutation, tests: list[str], extra: list[str], include_equivalent: bool = False) -> Result:
     path = ROOT / mutation.file
     if not path.exists():
         return Result(mutation, "snippet not found", f"no file {mutation.file}")
@@ -906,6 +925,8 @@ def mutate_and_run(mutation: Mutation, tests: list[str], extra: list[str]) -> Re
         return Result(mutation, "snippet not found")
     if count > 1:
         return Result(mutation, "ambiguous", f"snippet found {count} times")
+    if mutation.equivalent and not include_equivalent:
+        return Result(mutation, "equivalent (not run)", mutation.equivalent)
     started = time.monotonic()
     try:
         path.write_text(text.replace(mutation.original, mutation.replacement, 1))
@@ -943,6 +964,9 @@ def main() -> int:
     parser.add_argument("--report", help="write the results as a Markdown table to this file")
     parser.add_argument("--tests", nargs="*", default=TESTS, help="test paths to run for each mutation")
     parser.add_argument("--no-baseline", action="store_true", help="skip the unmutated run first")
+    parser.add_argument(
+        "--include-equivalent", action="store_true", help="also run the mutants marked equivalent (they survive)"
+    )
     args, extra = parser.parse_known_args()
 
     mutations = MUTATIONS
@@ -976,7 +1000,7 @@ def main() -> int:
 
     results = []
     for n, mutation in enumerate(mutations, start=1):
-        result = mutate_and_run(mutation, args.tests, extra)
+        result = mutate_and_run(mutation, args.tests, extra, args.include_equivalent)
         results.append(result)
         line = f"[{n}/{len(mutations)}] {mutation.id:45} {result.outcome:18} {result.seconds:6.0f}s  {result.by}"
         print(line, flush=True)
@@ -989,7 +1013,7 @@ def main() -> int:
     print(report)
     if args.report:
         Path(args.report).write_text(report)
-    survivors = [r for r in results if r.outcome != "killed"]
+    survivors = [r for r in results if r.outcome not in ("killed", "equivalent (not run)")]
     return 1 if survivors else 0
 
 

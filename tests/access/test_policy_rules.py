@@ -251,6 +251,18 @@ def test_who_reads_which_marking(world):
     )
 
 
+def test_released_feedback_is_read_by_the_trainee_and_every_tutor_who_reads_her(world):
+    fresh = _first_marked(world, second_marker_role=None)
+    marking = fresh.assessments.get(role=MarkingRole.FIRST)
+    assessment_services.assessment_release(assessment=marking, by=world.users[AT])
+    # The other trainee is read by every tutor of her cohort; only one of them marked.
+    each_role(
+        world,
+        {OT: {marking.pk}, AT: {marking.pk}, UT: {marking.pk}, SM: {marking.pk}, MO: {marking.pk}},
+        lambda u: pks(Assessment.objects.visible_to(u).filter(pk=marking.pk)),
+    )
+
+
 def test_rubrics_and_checkpoints_are_read_by_members_and_by_whoever_runs_the_programme(world):
     p1 = ids(world, "rubric", "rubric_draft")
     members_p1 = {AU: p1, OT: p1, AT: p1, UT: p1, SM: p1, MO: p1, XT: p1, CA: p1, PA: p1, XA: ids(world, "rubric_p2")}
@@ -324,8 +336,11 @@ def _first_marked(world, *, second_marker_role: str | None, checkpoint_wide: boo
 def test_second_marking_is_open_to_the_allocated_tutor_only(world):
     fresh = _first_marked(world, second_marker_role=SM)
     each_role(world, {SM: True}, lambda u: policy.can_second_mark(u, fresh) or set())
-    # Not once second marking exists (sub1: in progress), nor before a first marking (none here).
+    # Not once second marking exists (sub1: in progress).
     assert not policy.can_second_mark(world.users[SM], _sub(world, "submission"))
+    # Not once the cohort is archived.
+    Cohort.objects.filter(pk=world.ids["cohort"]).update(archived_at=timezone.now())
+    assert not policy.can_second_mark(world.users[SM], _sub(world, "submission_t2_draft"))
 
 
 def test_the_first_marker_never_second_marks_even_if_allocated_for_the_whole_checkpoint(world):
@@ -355,6 +370,9 @@ def test_moderation_is_open_to_the_allocated_moderator_once_both_markings_are_co
     assert not policy.can_moderate(world.users[MO], _sub(world, "submission_t2"))
     Assessment.objects.filter(pk=agreed.pk).update(released_at=None, assessor=world.users[UT])
     assert not policy.can_moderate(world.users[MO], _sub(world, "submission_t2"))  # someone else's agreed marking
+    Assessment.objects.filter(pk=agreed.pk).delete()
+    Cohort.objects.filter(pk=world.ids["cohort"]).update(archived_at=timezone.now())
+    assert not policy.can_moderate(world.users[MO], _sub(world, "submission_t2"))  # archived
 
 
 def test_moderation_needs_both_markings_complete(world):

@@ -36,12 +36,22 @@ from django.utils import timezone
 from accounts.invitations import invitation_create
 from accounts.models import EmailCategory, User
 from accounts.unsubscribe import unsubscribe_token
-from reflect.assessment import services as assessment_services
-from reflect.assessment.allocation import allocation_set
-from reflect.assessment.models import AllocationRole, Checkpoint, Criterion, Level, Rubric
+from reflect.assessment.models import (
+    Allocation,
+    AllocationRole,
+    Assessment,
+    Checkpoint,
+    Criterion,
+    Level,
+    MarkingRole,
+    Rubric,
+    Score,
+    Submission,
+    SubmissionStatus,
+    SubmittedEntry,
+)
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
-from reflect.feedback import services as feedback_services
-from reflect.feedback.models import NotificationKind
+from reflect.feedback.models import Comment, CommentStatus, NotificationKind
 from reflect.feedback.notify import notify
 from reflect.journal import services as journal_services
 from reflect.journal.models import JournalEntry, Visibility
@@ -194,24 +204,69 @@ def _levels(rubric: Rubric, index: int = 1) -> dict[int, int]:
     return {c.pk: c.levels.all()[index].pk for c in rubric.criteria.prefetch_related("levels")}
 
 
-def _submit(checkpoint, trainee, entry, summary):
-    submission = assessment_services.submission_start(checkpoint=checkpoint, trainee=trainee)
-    assessment_services.submission_update(submission=submission, entry_ids=[entry.pk], summary=summary)
-    return assessment_services.submission_submit(submission=submission)
+# The world is written straight to the database, not through the services: the services
+# ask the policy, and bench/mutate_policy.py breaks the policy on purpose. A broken
+# policy must fail the tests that ask it, not the building of the world.
 
 
-def _mark(submission, tutor, *, feedback: str, complete: bool, comment: str = ""):
-    assessment = assessment_services.assessment_start(submission=submission, assessor=tutor)
-    levels = _levels(assessment.rubric)
-    first_criterion = min(levels)
-    return assessment_services.assessment_save(
-        assessment=assessment,
-        by=tutor,
-        levels=levels if complete else {first_criterion: levels[first_criterion]},
-        comments={first_criterion: comment} if comment else {},
+def _submit(checkpoint, trainee, entry, summary, *, submitted: bool = True) -> Submission:
+    """What `submission_submit` leaves behind: the entry shared, its text snapshotted."""
+    now = timezone.now()
+    submission = Submission.objects.create(
+        checkpoint=checkpoint,
+        trainee=trainee,
+        summary=summary,
+        status=SubmissionStatus.SUBMITTED if submitted else SubmissionStatus.DRAFT,
+        submitted_at=now if submitted else None,
+    )
+    if entry is not None:
+        submission.entries.set([entry])
+    if submitted:
+        JournalEntry.objects.filter(pk=entry.pk).update(visibility=Visibility.SHARED)
+        SubmittedEntry.objects.create(
+            submission=submission,
+            entry=entry,
+            title=entry.title,
+            body=entry.body,
+            kind=entry.kind,
+            created_at=entry.created_at,
+        )
+    return submission
+
+
+def _mark(submission, tutor, role, *, feedback: str, complete: bool, comment: str = "", released: bool = False):
+    """A marking as `assessment_save` (and `assessment_release`) leave it: a level for every
+    criterion and an outcome when complete, one level when in progress."""
+    now = timezone.now()
+    rubric = submission.checkpoint.rubric
+    Rubric.objects.filter(pk=rubric.pk, locked_at__isnull=True).update(locked_at=now)
+    assessment = Assessment.objects.create(
+        submission=submission,
+        assessor=tutor,
+        rubric=rubric,
+        role=role,
         overall_feedback=feedback,
         outcome="pass" if complete else "",
-        complete=complete,
+        completed_at=now if complete else None,
+        released_at=now if released else None,
+    )
+    levels = sorted(_levels(rubric).items())
+    for n, (criterion_id, level_id) in enumerate(levels if complete else levels[:1]):
+        Score.objects.create(
+            assessment=assessment, criterion_id=criterion_id, level_id=level_id, comment=comment if n == 0 else ""
+        )
+    return assessment
+
+
+def _comment(entry, author, body, *, parent=None, draft: bool = False) -> Comment:
+    now = timezone.now()
+    return Comment.objects.create(
+        entry=entry,
+        author=author,
+        parent=parent,
+        body=body,
+        status=CommentStatus.DRAFT if draft else CommentStatus.POSTED,
+        posted_at=None if draft else now,
     )
 
 
@@ -320,11 +375,9 @@ def build_world() -> World:
     journal_services.entry_delete(entry=trashed)
 
     # --- comments on the shared entry ------------------------------------------
-    posted = feedback_services.comment_create(entry=shared, author=users[AT], body="qzCmtPosted I noticed this.")
-    reply = feedback_services.comment_reply(parent=posted, author=author, body="qzCmtReply thank you.")
-    draft_comment = feedback_services.comment_create(
-        entry=shared, author=users[AT], body="qzCmtDraft still thinking.", draft=True
-    )
+    posted = _comment(shared, users[AT], "qzCmtPosted I noticed this.")
+    reply = _comment(shared, author, "qzCmtReply thank you.", parent=posted)
+    draft_comment = _comment(shared, users[AT], "qzCmtDraft still thinking.", draft=True)
 
     # --- the other trainee and cohort B -----------------------------------------
     t2_shared = _entry(users[OT], a, "T2 qzT2ShrTTL", "qzT2ShrBDY shared.", visibility=Visibility.SHARED)
@@ -358,22 +411,22 @@ def build_world() -> World:
     sub2_entry = _entry(author, a, "Second portfolio qzSnap2TTL", "qzSnap2BDY for portfolio two.")
     sub2 = _submit(cp2, author, sub2_entry, "qzSummary2 second summary.")
 
-    t2_draft = assessment_services.submission_start(checkpoint=cp2, trainee=users[OT])
-    assessment_services.submission_update(submission=t2_draft, entry_ids=[], summary="qzT2DraftSummary not yet.")
+    t2_draft = _submit(cp2, users[OT], None, "qzT2DraftSummary not yet.", submitted=False)
 
     by = users[CA]
-    allocation_set(role=AllocationRole.SECOND_MARKER, user=users[UT], by=by, checkpoint=cp1)
-    allocation_set(role=AllocationRole.MODERATOR, user=users[MO], by=by, checkpoint=cp1)
-    allocation_set(role=AllocationRole.SECOND_MARKER, user=users[SM], by=by, submission=sub1)
+    second_marker, moderator = AllocationRole.SECOND_MARKER, AllocationRole.MODERATOR
+    Allocation.objects.create(role=second_marker, user=users[UT], allocated_by=by, checkpoint=cp1)
+    Allocation.objects.create(role=moderator, user=users[MO], allocated_by=by, checkpoint=cp1)
+    Allocation.objects.create(role=second_marker, user=users[SM], allocated_by=by, submission=sub1)
 
-    first = _mark(
-        sub1, users[AT], feedback="qzFirstFB thoughtful.", complete=True, comment="qzFirstCRIT well evidenced"
+    first, second = MarkingRole.FIRST, MarkingRole.SECOND
+    first_marking = _mark(
+        sub1, users[AT], first, feedback="qzFirstFB thoughtful.", complete=True, comment="qzFirstCRIT well evidenced"
     )
-    second = _mark(sub1, users[SM], feedback="qzSecondFB half done.", complete=False)
-    t2_first = _mark(sub_t2, users[AT], feedback="qzT2FirstFB good.", complete=True)
-    t2_second = _mark(sub_t2, users[UT], feedback="qzT2SecondFB agreed.", complete=True)
-    released = _mark(sub2, users[AT], feedback="qzRelFB released feedback.", complete=True)
-    released = assessment_services.assessment_release(assessment=released, by=users[AT])
+    second_marking = _mark(sub1, users[SM], second, feedback="qzSecondFB half done.", complete=False)
+    t2_first = _mark(sub_t2, users[AT], first, feedback="qzT2FirstFB good.", complete=True)
+    t2_second = _mark(sub_t2, users[UT], second, feedback="qzT2SecondFB agreed.", complete=True)
+    released = _mark(sub2, users[AT], first, feedback="qzRelFB released feedback.", complete=True, released=True)
 
     # --- notifications, invitations, operations ----------------------------------
     note_au = notify(user=author, kind=NotificationKind.COMMENT, summary="qzNoteAU for the author", url="/journal/")
@@ -429,8 +482,8 @@ def build_world() -> World:
         submission_t2=sub_t2.pk,
         submission_2=sub2.pk,
         submission_t2_draft=t2_draft.pk,
-        marking_first=first.pk,
-        marking_second=second.pk,
+        marking_first=first_marking.pk,
+        marking_second=second_marking.pk,
         marking_t2_first=t2_first.pk,
         marking_t2_second=t2_second.pk,
         marking_released=released.pk,
