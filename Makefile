@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint imports migrate seed clean e2e
+.PHONY: run test lint imports migrate seed clean e2e mutate access
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -25,6 +25,16 @@ run: $(STAMP)
 # calls `make test`) fails on an import that goes the wrong way.
 test: $(STAMP) imports
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_SSL_REDIRECT=0 $(BIN)/pytest $(PYTEST_ARGS)
+
+# The role × URL matrix and the policy rules (tests/access/README.md).
+access: $(STAMP)
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_SSL_REDIRECT=0 $(BIN)/pytest -q tests/access $(PYTEST_ARGS)
+
+# Remove each access-policy decision in turn; every one must make a test fail.
+# MUTATE_ARGS="--only journal." runs some; the table goes to tests/access/mutations.md.
+mutate: $(STAMP)
+	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_SSL_REDIRECT=0 \
+		$(BIN)/python bench/mutate_policy.py --report tests/access/mutations.md $(MUTATE_ARGS)
 
 lint: $(STAMP) imports
 	$(BIN)/ruff check .

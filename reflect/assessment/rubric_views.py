@@ -15,12 +15,12 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from reflect.access import programmes_administered_by
+from reflect.access import cohorts_as, programmes_administered_by
 from reflect.assessment import rubrics
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Assessment, Criterion, Level, Rubric
 from reflect.assessment.rubric_forms import CriterionForm, LevelForm, RubricCreateForm, RubricForm, RubricImportForm
-from reflect.cohorts.models import Membership
+from reflect.cohorts.models import Role
 
 PAGE_SIZE = 20
 EDITOR_PARTIAL = "reflect/assessment/rubric_edit_criteria.html"
@@ -53,8 +53,8 @@ def _edit_url(rubric: Rubric, anchor: str = "") -> str:
 
 @require_GET
 def rubric_list(request: HttpRequest) -> HttpResponse:
-    """The latest version of each rubric of the programmes this person belongs to."""
-    if not Membership.objects.filter(user=request.user).exists():
+    """The latest version of each rubric of the programmes this person belongs to or runs."""
+    if not (cohorts_as(request.user, *Role.values).exists() or _admin_programmes(request.user).exists()):
         raise Http404
     found = (
         Rubric.objects.filter(pk__in=Rubric.objects.visible_to(request.user).values("pk"))

@@ -73,7 +73,7 @@ def checkpoint_create(request: HttpRequest, pk: int) -> HttpResponse:
     if cohort.is_read_only:
         messages.error(request, READ_ONLY)
         return redirect(_list_url(cohort))
-    form = CheckpointForm(request.POST or None, cohort=cohort)
+    form = CheckpointForm(request.POST if request.method == "POST" else None, cohort=cohort)
     if request.method == "POST" and form.is_valid():
         try:
             checkpoint = services.checkpoint_create(cohort=cohort, by=request.user, **form.service_kwargs())
@@ -91,7 +91,9 @@ def checkpoint_edit(request: HttpRequest, pk: int, checkpoint_pk: int) -> HttpRe
     if checkpoint.cohort.is_read_only:
         messages.error(request, READ_ONLY)
         return redirect(_list_url(checkpoint.cohort))
-    form = CheckpointForm(request.POST or None, cohort=checkpoint.cohort, checkpoint=checkpoint)
+    form = CheckpointForm(
+        request.POST if request.method == "POST" else None, cohort=checkpoint.cohort, checkpoint=checkpoint
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.checkpoint_update(checkpoint=checkpoint, by=request.user, **form.service_kwargs())
