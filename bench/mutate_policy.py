@@ -25,6 +25,7 @@ writes no bytecode while a file is mutated (PYTHONDONTWRITEBYTECODE), so a stale
 import argparse
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -958,6 +959,9 @@ def markdown(results: list[Result]) -> str:
 
 
 def main() -> int:
+    # Stopped with `kill <pid>`: leave through `finally`, so the mutated file is restored
+    # (and subprocess.run kills the pytest it started).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="comma-separated mutation ids (or prefixes)")
     parser.add_argument("--list", action="store_true", help="list the mutations and check their snippets")
