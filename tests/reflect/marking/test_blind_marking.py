@@ -228,3 +228,15 @@ def test_only_the_allocated_moderator_can_moderate(submission, tutor, tutor2, mo
     assert client.post(url, data).status_code == 302
     agreed = Assessment.objects.get(role=MarkingRole.AGREED)
     assert agreed.assessor == moderator and agreed.overall_feedback == "Agreed"
+
+
+def test_the_allocated_second_marker_is_told_why_there_is_nothing_to_do_yet(
+    submission, checkpoint, tutor, tutor2, course_admin, client_for
+):
+    allocate(checkpoint, by=course_admin, second=tutor2)
+    waiting = 'data-testid="second-marker-waiting"'
+    assert waiting in client_for(tutor2).get(f"/submissions/{submission.pk}/").content.decode()
+    assert waiting not in client_for(tutor).get(f"/submissions/{submission.pk}/").content.decode()
+    mark(submission, tutor)
+    page = client_for(tutor2).get(f"/submissions/{submission.pk}/").content.decode()
+    assert waiting not in page and "Second mark" in page
