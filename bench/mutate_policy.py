@@ -900,7 +900,7 @@ def run_tests(tests: list[str], extra: list[str], *, stop_first: bool = True) ->
         "-p",
         "no:cacheprovider",
         "-rfE",
-        "--tb=no",
+        "--tb=short",
         "--reuse-db",
         *extra,
         *tests,
@@ -932,6 +932,8 @@ def mutate_and_run(mutation: Mutation, tests: list[str], extra: list[str], inclu
     try:
         path.write_text(text.replace(mutation.original, mutation.replacement, 1))
         code, output = run_tests(tests, extra)
+        if os.environ.get("MUTATE_LOG_DIR"):
+            Path(os.environ["MUTATE_LOG_DIR"], f"{mutation.id}.log").write_text(output)
     finally:
         path.write_bytes(original)
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))

@@ -19,6 +19,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import Resolver404, resolve, reverse
 
+from reflect.cohorts.models import Membership
+from reflect.journal.models import JournalEntry
 from reflect.manage.roster_views import CLAIM_PREFIX
 from tests.access.expectations import ADMIN_LOGIN, LOGIN, SKIPPED, TABLE, Url, url_keys
 from tests.access.world import ROLES, forbidden_for
@@ -98,7 +100,7 @@ def _tables() -> list[str]:
     return sorted(tables - UNTRACKED_TABLES)
 
 
-def fingerprint() -> list[tuple]:
+def fingerprint() -> dict[str, tuple]:
     """Per table: row count and a hash of every row (PostgreSQL); row counts elsewhere."""
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
@@ -110,11 +112,12 @@ def fingerprint() -> list[tuple]:
         parts = [f"SELECT '{t}', count(*), '' FROM {quote(t)}" for t in _tables()]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts))
-        return cursor.fetchall()
+        # A UNION ALL has no order of its own: key the rows by table.
+        return {table: (count, digest) for table, count, digest in cursor.fetchall()}
 
 
-def changed_tables(before: list[tuple], after: list[tuple]) -> list[str]:
-    return [b[0] for b, a in zip(before, after, strict=True) if b != a]
+def changed_tables(before: dict[str, tuple], after: dict[str, tuple]) -> list[str]:
+    return sorted(table for table in before.keys() | after.keys() if before.get(table) != after.get(table))
 
 
 def request(world, url: Url, role: str, method: str):
@@ -140,6 +143,13 @@ def baseline(world, django_db_blocker):
     """The database as every test starts it (each test is rolled back to the world)."""
     with django_db_blocker.unblock():
         return fingerprint()
+
+
+def test_the_fingerprint_notices_a_change(world, baseline):
+    assert changed_tables(baseline, fingerprint()) == []
+    JournalEntry.objects.filter(pk=world.ids["entry_shared"]).update(title="Changed")
+    Membership.objects.filter(pk=world.ids["membership_other"]).update(role="tutor")
+    assert changed_tables(baseline, fingerprint()) == ["reflect_journalentry", "reflect_membership"]
 
 
 @pytest.mark.parametrize(("url", "role", "method"), CASES)
