@@ -37,7 +37,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--concurrency", type=int, default=1, help="pool processes per worker (default 1)")
     parser.add_argument("--pool", default="prefork", help="worker pool (default prefork, as in production)")
-    parser.add_argument("--batch", type=int, default=int(os.environ.get("REMINDER_SEND_BATCH", "100")))
+    parser.add_argument("--batch", type=int, default=int(os.environ.get("OUTBOX_SEND_BATCH", "100")))
     parser.add_argument("--timeout", type=float, default=300, help="longest wait for either phase, in seconds")
     parser.add_argument("--drop-db", action="store_true", help="drop the benchmark database at the end")
     return parser.parse_args()
@@ -97,7 +97,7 @@ def setup_django(batch: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["DEBUG"] = "0"  # no query log piling up in memory
-    os.environ["REMINDER_SEND_BATCH"] = str(batch)
+    os.environ["OUTBOX_SEND_BATCH"] = str(batch)
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
@@ -110,10 +110,10 @@ def setup_django(batch: int) -> None:
 def remove_bench_data() -> None:
     from accounts.models import User
     from reflect.cohorts.models import Cohort, Membership, Programme
-    from reflect.reminders.models import ReminderDelivery
+    from reflect.outbox.models import Delivery
 
     users = User.objects.filter(email__startswith="bench-", email__endswith="@example.test")
-    ReminderDelivery.objects.filter(user__in=users).delete()
+    Delivery.objects.filter(user__in=users).delete()
     Membership.objects.filter(user__in=users).delete()
     users.delete()
     Cohort.objects.filter(programme__name__startswith="Bench ").delete()
@@ -246,20 +246,20 @@ def run_emails(redis, key: str, n: int, timeout: float) -> dict:
     from django.db.models import Count
 
     from reflect.reminders.dispatch import reminders_dispatch
-    from reflect.reminders.models import DeliveryStatus, ReminderDelivery
+    from reflect.outbox.models import Delivery, DeliveryStatus
 
-    sent = ReminderDelivery.objects.filter(status=DeliveryStatus.SENT)
+    sent = Delivery.objects.filter(status=DeliveryStatus.SENT)
     start = time.perf_counter()
     report = reminders_dispatch()
     dispatched = time.perf_counter() - start
     if report.created != n:
         sys.exit(f"The dispatcher planned {report.created} emails, not {n}: is another schedule due in this database?")
     done = wait_for(sent.count, n, timeout, "ledger rows marked sent")
-    statuses = dict(ReminderDelivery.objects.values_list("status").annotate(n=Count("id")))
+    statuses = dict(Delivery.objects.values_list("status").annotate(n=Count("id")))
     return {
         "seconds": done - start,
         "dispatch": dispatched,
-        "tasks": math.ceil(report.enqueued / settings.REMINDER_SEND_BATCH),
+        "tasks": math.ceil(report.enqueued / settings.OUTBOX_SEND_BATCH),
         "rate": n / (done - start),
         "emails": int(redis.get(key) or 0),
         "statuses": statuses,
@@ -274,13 +274,13 @@ def profile_one_email(batch: int, sample: int = 500) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from reflect.reminders.delivery import deliveries_claim, deliveries_send
+    from reflect.outbox.sending import deliveries_claim, deliveries_send
     from reflect.reminders.emails import build_message
     from reflect.reminders.lookups import Lookups
-    from reflect.reminders.models import DeliveryStatus, ReminderDelivery
+    from reflect.outbox.models import Delivery, DeliveryStatus
 
-    ids = list(ReminderDelivery.objects.order_by("id").values_list("id", flat=True)[: batch + 2 * sample])
-    ReminderDelivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, claimed_at=None)
+    ids = list(Delivery.objects.order_by("id").values_list("id", flat=True)[: batch + 2 * sample])
+    Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, claimed_at=None)
     warm, timed, built = ids[:batch], ids[batch : batch + sample], ids[batch + sample :]
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         deliveries_send(delivery_ids=warm)
@@ -360,7 +360,7 @@ def main() -> None:
 
     ratio = emails["rate"] / noop["rate"]
     pool = f"{args.workers} x `celery worker --pool={args.pool} --concurrency={args.concurrency}`"
-    print(f"\nWorkers: {pool}; REMINDER_SEND_BATCH={args.batch}; {os.cpu_count()} CPUs")
+    print(f"\nWorkers: {pool}; OUTBOX_SEND_BATCH={args.batch}; {os.cpu_count()} CPUs")
     print(f"Load average before the run: {load[0]:.2f}, {load[1]:.2f}, {load[2]:.2f}")
     print(f"No-op tasks:  {args.trainees} in {noop['seconds']:.2f} s = {noop['rate']:.0f}/s", end="")
     print(f" (from a full queue; publishing them took {noop['published']:.2f} s before)")

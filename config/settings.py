@@ -192,6 +192,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+REMINDER_DISPATCH_SECONDS = int(os.environ.get("REMINDER_DISPATCH_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "purge-trash-daily": {
         "task": "reflect.journal.tasks.purge_trash",
@@ -199,20 +200,30 @@ CELERY_BEAT_SCHEDULE = {
     },
     "dispatch-reminders": {
         "task": "reflect.reminders.tasks.dispatch_reminders",
-        "schedule": int(os.environ.get("REMINDER_DISPATCH_SECONDS", "300")),
+        "schedule": REMINDER_DISPATCH_SECONDS,
+    },
+    "sweep-outbox": {
+        "task": "reflect.outbox.tasks.sweep_outbox",
+        "schedule": int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60")),
     },
 }
 
-# Reminders: a claim older than the lease is taken over (its worker died); the
-# lease is longer than a send task may run, and both are far below the broker's
-# visibility timeout, so no message is redelivered while its task still runs.
-REMINDER_TASK_SOFT_TIME_LIMIT = int(os.environ.get("REMINDER_TASK_SOFT_TIME_LIMIT", "240"))
-REMINDER_TASK_TIME_LIMIT = int(os.environ.get("REMINDER_TASK_TIME_LIMIT", "300"))
-REMINDER_CLAIM_LEASE_SECONDS = int(os.environ.get("REMINDER_CLAIM_LEASE_SECONDS", "600"))
-REMINDER_SEND_BATCH = int(os.environ.get("REMINDER_SEND_BATCH", "100"))
-# A retry waits at most 1.5 times this (backoff plus jitter): always less than the
-# visibility timeout, so a waiting retry is never handed to a second worker.
-REMINDER_MAX_BACKOFF = min(1800, CELERY_VISIBILITY_TIMEOUT // 2)
+# The outbox (reflect/outbox): a claim older than the lease is taken over (its
+# worker died); the lease is longer than a send task may run, and both are far
+# below the broker's visibility timeout, so no message is redelivered while its
+# task still runs. A task marks a sent email through a database outage of up to
+# OUTBOX_MARK_RETRY_SECONDS, which stays inside its time limit.
+OUTBOX_TASK_SOFT_TIME_LIMIT = int(os.environ.get("OUTBOX_TASK_SOFT_TIME_LIMIT", "240"))
+OUTBOX_TASK_TIME_LIMIT = int(os.environ.get("OUTBOX_TASK_TIME_LIMIT", "300"))
+OUTBOX_CLAIM_LEASE_SECONDS = int(os.environ.get("OUTBOX_CLAIM_LEASE_SECONDS", "600"))
+OUTBOX_MARK_RETRY_SECONDS = int(os.environ.get("OUTBOX_MARK_RETRY_SECONDS", "120"))
+OUTBOX_SEND_BATCH = int(os.environ.get("OUTBOX_SEND_BATCH", "100"))
+# A row refused for now is due again after this, doubling per attempt, up to the cap.
+OUTBOX_RETRY_SECONDS = float(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+OUTBOX_MAX_BACKOFF = float(os.environ.get("OUTBOX_MAX_BACKOFF", "1800"))
+OUTBOX_SWEEP_SECONDS = int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60"))
+# The dispatcher's lock: a run still going (or dead less than this ago) makes the next one skip.
+REMINDER_DISPATCH_LEASE_SECONDS = int(os.environ.get("REMINDER_DISPATCH_LEASE_SECONDS", "600"))
 
 # Email: console in development, SMTP otherwise.
 EMAIL_BACKEND = os.environ.get(

@@ -17,8 +17,9 @@ from reflect.cohorts.models import Cohort, Membership, Programme, Role
 from reflect.feedback.models import Comment, Notification
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Tag
 from reflect.manage.models import CohortInvitation, MembershipMove
+from reflect.outbox.models import Delivery, Lease
 from reflect.prompts.models import Prompt
-from reflect.reminders.models import ReminderDelivery, ReminderSchedule
+from reflect.reminders.models import ReminderSchedule
 
 __all__ = [
     "AccessEvent",
@@ -28,18 +29,19 @@ __all__ = [
     "Checkpoint",
     "Cohort",
     "CohortInvitation",
+    "Delivery",
     "Comment",
     "Criterion",
     "EntryRevision",
     "Evidence",
     "JournalEntry",
+    "Lease",
     "Level",
     "Membership",
     "MembershipMove",
     "Notification",
     "Programme",
     "Prompt",
-    "ReminderDelivery",
     "ReminderSchedule",
     "Role",
     "Rubric",

@@ -115,9 +115,9 @@ def _invitation_audit(invitation: CohortInvitation, *, action: str, by: User, ve
 
 
 def invitation_resend(*, invitation: CohortInvitation, by: User) -> bool:
-    """A fresh 14 days from now, and the email again, at once (one email: the course
-    admin sees straight away whether it went, in `send_error`). False if the
-    invitation was closed meanwhile."""
+    """A fresh 14 days from now, and the email again, at once (the course admin sees
+    straight away whether it went, in `send_error`). False if the invitation was
+    closed meanwhile."""
     from reflect.manage.mailing import invitation_email_send
 
     now = timezone.now()

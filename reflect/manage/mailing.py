@@ -1,45 +1,41 @@
 """The emails a roster change sends: an invitation to each new person, and a
 notice to each person with an account who was added to the cohort.
 
-They are sent by a Celery task, in batches, once the change is committed, so an
-import of thousands of rows answers at once and a slow mail server holds
-nothing up. A message the server refuses for now is retried with backoff; an
-address it refuses for good, or one still failing after the last retry, is
-recorded on the invitation (`send_error`) for the course admin to see."""
+Each is an outbox row (reflect.outbox), written in the same transaction as the
+change and sent by a Celery task once it commits, so an import of thousands of
+rows answers at once, a slow or absent mail server holds nothing up, and each
+person gets one email however the workers fail. A message the server refuses
+for now is tried again until the invitation expires; the invitation shows the
+course admin how its last attempt went (`send_error`)."""
 
+import datetime
 import logging
-import smtplib
-from dataclasses import dataclass, field
 
-from django.core.mail import get_connection
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from reflect.cohorts.models import Cohort, Role
+from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.feedback.models import Notification, NotificationKind
 from reflect.manage import invitations
 from reflect.manage.models import CohortInvitation
+from reflect.outbox.kinds import Kind, register
+from reflect.outbox.models import Delivery, DeliveryKind, DeliveryStatus
+from reflect.outbox.sending import delivery_send
+from reflect.outbox.sweep import deliveries_enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
-BATCH = 100  # emails per task
-REFUSED = "The mail server refused this address. Check it for typing errors, then send the invitation again."
-NOT_REACHED = "The mail server could not be reached, so the invitation has not gone yet. Try sending it again later."
+ADDED_NOTICE_KEEPS = datetime.timedelta(days=14)
+REFUSED = "The mail server refused this address ({reason}). Check it for typing errors, then send the invitation again."
+NOT_YET = (
+    "Not delivered yet: the mail server could not take it ({reason}). "
+    "Reflect keeps trying until the invitation expires."
+)
+TOO_LATE = "The invitation expired before the mail server took it. Send it again to give a fresh 14 days."
 
 Added = list[tuple[int, str]]  # (user id, role) of people added who already have an account
-
-
-@dataclass
-class Unsent:
-    """What could not be sent for now and should be tried again."""
-
-    invitation_ids: list[int] = field(default_factory=list)
-    added: Added = field(default_factory=list)
-
-    def __bool__(self) -> bool:
-        return bool(self.invitation_ids or self.added)
 
 
 def members_added_notify(*, cohort: Cohort, added: list[tuple[User, str]], by: User | None) -> Added:
@@ -63,73 +59,96 @@ def members_added_notify(*, cohort: Cohort, added: list[tuple[User, str]], by: U
 
 
 def cohort_emails_enqueue(*, cohort: Cohort, invitation_ids: list[int], added: Added) -> None:
-    """Send the emails after the current transaction commits, BATCH per task."""
-    from reflect.manage.tasks import send_cohort_emails
+    """Record an outbox row per email, in the caller's transaction, and send them
+    once it commits."""
+    now = timezone.now()
+    rows = [_invitation_row(invitation) for invitation in CohortInvitation.objects.filter(pk__in=invitation_ids)]
+    rows += [
+        Delivery(
+            kind=DeliveryKind.COHORT_ADDED,
+            user_id=user_id,
+            cohort=cohort,
+            period=f"cohort-{cohort.pk}-{role}-{now.timestamp():.6f}",
+            payload={"cohort_id": cohort.pk, "role": role},
+            expires_at=now + ADDED_NOTICE_KEEPS,
+        )
+        for user_id, role in added
+    ]
+    created = Delivery.objects.bulk_create(rows, batch_size=500)
+    deliveries_enqueue_on_commit([row.pk for row in created])
 
-    jobs = [("invitations", pk) for pk in invitation_ids] + [("added", pair) for pair in added]
-    for start in range(0, len(jobs), BATCH):
-        chunk = jobs[start : start + BATCH]
-        ids = [pk for kind, pk in chunk if kind == "invitations"]
-        pairs = [list(pair) for kind, pair in chunk if kind == "added"]
-        transaction.on_commit(lambda ids=ids, pairs=pairs: send_cohort_emails.delay(cohort.pk, ids, pairs))
+
+def _invitation_row(invitation: CohortInvitation) -> Delivery:
+    # Each sending of an invitation is its own message: a resend is a new row.
+    sent_at = invitation.sent_at or invitation.created_at
+    return Delivery(
+        kind=DeliveryKind.INVITATION,
+        to=invitation.email,
+        cohort_id=invitation.cohort_id,
+        period=f"invitation-{invitation.pk}-{sent_at.timestamp():.6f}",
+        payload={"invitation_id": invitation.pk},
+        expires_at=invitation.expires_at,
+    )
 
 
-def cohort_emails_send(*, cohort_id: int, invitation_ids: list[int], added: Added) -> Unsent:
-    """Send what is still due: invitations that are still open, and notices to
-    people who are still members. Returns what failed for now."""
-    unsent = Unsent()
-    cohort = Cohort.objects.select_related("programme").filter(pk=cohort_id).first()
-    if cohort is None:
-        return unsent
-    pending = CohortInvitation.objects.open().filter(pk__in=invitation_ids).select_related("cohort__programme")
-    members = {
-        (m.user_id, m.role): m.user
-        for m in cohort.memberships.filter(user_id__in=[pk for pk, _ in added]).select_related("user")
+def invitation_email_send(*, invitation: CohortInvitation) -> str:
+    """Send an invitation again, now, so the course admin sees at once whether it
+    went (`send_error`); earlier sendings still waiting are superseded. Returns
+    the row's status. Refused for now, it is retried like any other."""
+    with transaction.atomic():
+        Delivery.objects.filter(
+            kind=DeliveryKind.INVITATION, payload__invitation_id=invitation.pk, status=DeliveryStatus.PENDING
+        ).update(status=DeliveryStatus.SKIPPED, error="Superseded by a later sending")
+        row = _invitation_row(invitation)
+        row.save()
+    status = delivery_send(delivery_id=row.pk)
+    invitation.refresh_from_db(fields=["send_error"])
+    return status
+
+
+# Outbox kinds ---------------------------------------------------------------------------------------------------
+
+
+def _build_invitation(delivery: Delivery, context) -> object | None:
+    invitation = (
+        CohortInvitation.objects.open()
+        .select_related("cohort__programme", "invited_by")
+        .filter(pk=delivery.payload.get("invitation_id"), email__iexact=delivery.to)
+        .first()
+    )
+    if invitation is None or invitations.closed_reason(invitation) is not None:
+        return None  # accepted, withdrawn or expired since: nothing to send
+    return invitations.invitation_message(invitation)
+
+
+def _invitation_outcome(delivery: Delivery, status: str, error: str) -> None:
+    messages = {
+        DeliveryStatus.SENT: "",
+        DeliveryStatus.FAILED: REFUSED.format(reason=error),
+        DeliveryStatus.PENDING: NOT_YET.format(reason=error),
+        DeliveryStatus.EXPIRED: TOO_LATE,
     }
-    connection = get_connection()  # one for the batch: _send opens it once
-    try:
-        for invitation in pending.select_related("invited_by"):
-            if not invitation_email_send(invitation=invitation, connection=connection, final=False):
-                unsent.invitation_ids.append(invitation.pk)
-        for user_id, role in added:
-            user = members.get((user_id, role))
-            if user is None:
-                continue  # removed again before the email went
-            message = invitations.cohort_added_message(user=user, cohort=cohort, role=role)
-            if _send(message, connection) == NOT_REACHED:
-                unsent.added.append((user_id, role))
-    finally:
-        connection.close()
-    return unsent
+    if status in messages:
+        CohortInvitation.objects.filter(pk=delivery.payload.get("invitation_id")).update(
+            send_error=messages[status][:300]
+        )
 
 
-def invitation_email_send(*, invitation: CohortInvitation, connection=None, final: bool = True) -> bool:
-    """Email one invitation and record how it went. True when the server took it,
-    or refused the address for good (retrying would not help); a failure for now
-    is recorded only when `final` (no retry will follow)."""
-    error = _send(invitations.invitation_message(invitation), connection or get_connection(fail_silently=False))
-    if error == NOT_REACHED and not final:
-        return False
-    CohortInvitation.objects.filter(pk=invitation.pk).update(send_error=error)
-    invitation.send_error = error
-    return error != NOT_REACHED
+def _build_cohort_added(delivery: Delivery, context) -> object | None:
+    user, payload = delivery.user, delivery.payload
+    if not (user.is_active and user.email and user.email_failed_at is None):
+        return None
+    membership = (
+        Membership.objects.select_related("cohort__programme")
+        .filter(user=user, cohort_id=payload.get("cohort_id"), role=payload.get("role"))
+        .first()
+    )
+    if membership is None:
+        return None  # removed again before the email went
+    return invitations.cohort_added_message(user=user, cohort=membership.cohort, role=membership.role)
 
 
-def cohort_emails_give_up(*, invitation_ids: list[int]) -> None:
-    """After the last retry: show the course admin which invitations did not go."""
-    CohortInvitation.objects.filter(pk__in=invitation_ids).update(send_error=NOT_REACHED)
-
-
-def _send(message, connection) -> str:
-    """ "" when sent, else the reason in plain words."""
-    try:
-        connection.open()  # no-op when already open
-        connection.send_messages([message])
-    except smtplib.SMTPRecipientsRefused:
-        logger.warning("Address refused for %s", message.subject)
-        return REFUSED
-    except (smtplib.SMTPException, OSError):
-        logger.warning("Could not send %s", message.subject, exc_info=True)
-        connection.close()  # it may be broken; the next message opens a new one
-        return NOT_REACHED
-    return ""
+def register_kinds() -> None:
+    """Called when Django starts (reflect.apps)."""
+    register(DeliveryKind.INVITATION, Kind(build=_build_invitation, on_outcome=_invitation_outcome))
+    register(DeliveryKind.COHORT_ADDED, Kind(build=_build_cohort_added))

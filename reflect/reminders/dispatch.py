@@ -1,10 +1,11 @@
-"""The dispatcher: works out who is due for which email now, writes one ledger row
-per person, category and period (duplicates are ignored by the unique
-constraint), and enqueues send tasks in batches.
+"""The dispatcher: works out who is due for which email now, writes one outbox
+row per person, kind and period (duplicates are ignored by the unique
+constraint), and enqueues send tasks in batches (reflect.outbox.sweep).
 
 It reads people in chunks and writes with bulk_create, so its query count is a
-constant plus one per chunk, whatever the number of trainees. Running it twice,
-or from two beats, creates nothing new the second time."""
+constant plus one per chunk, whatever the number of trainees. Running it twice
+creates nothing new the second time, and a run that starts while another is
+still going (two beats, a backlog of queued runs) skips: it holds a lease."""
 
 import datetime
 import zoneinfo
@@ -15,14 +16,15 @@ from django.db import transaction
 from django.db.models import Max, Min, Q
 from django.utils import timezone
 
-from accounts.models import EmailCategory
 from reflect.access import trainees_of, tutors_of
 from reflect.assessment.models import Checkpoint, Submission, SubmissionStatus
 from reflect.cohorts.models import Membership, Role, read_write_q
 from reflect.cohorts.weeks import local_week_start
 from reflect.feedback.models import Notification
+from reflect.outbox.lease import lease_acquire, lease_release
+from reflect.outbox.models import Delivery, DeliveryKind
+from reflect.outbox.sweep import outbox_sweep
 from reflect.prompts.services import prompt_id_for_week, rotation
-from reflect.reminders.models import DeliveryStatus, ReminderDelivery
 from reflect.reminders.schedule import due_occurrence
 
 CHUNK = 2000
@@ -33,11 +35,17 @@ NOTIFICATION_BATCH_WINDOW = datetime.timedelta(minutes=10)
 NOTIFICATION_MAX_AGE = datetime.timedelta(days=7)
 
 
+LEASE = "reminders-dispatch"
+OVERDUE_LIST_KEEPS = datetime.timedelta(days=7)
+DIGEST_KEEPS = datetime.timedelta(weeks=1)
+
+
 @dataclass
 class DispatchReport:
-    planned: list[ReminderDelivery] = field(default_factory=list)
+    planned: list[Delivery] = field(default_factory=list)
     created: int = 0
     enqueued: int = 0
+    skipped: bool = False  # another run held the lease
 
 
 def _tz(name: str | None) -> zoneinfo.ZoneInfo:
@@ -64,7 +72,7 @@ def _active_memberships(now: datetime.datetime, role: str):
     )
 
 
-def weekly_prompts(now: datetime.datetime) -> list[ReminderDelivery]:
+def weekly_prompts(now: datetime.datetime) -> list[Delivery]:
     prompt_ids = rotation()
     if not prompt_ids:
         return []
@@ -108,11 +116,15 @@ def weekly_prompts(now: datetime.datetime) -> list[ReminderDelivery]:
             "cohort_id": row["cohort_id"],
             "week_start": monday.isoformat(),
         }
-        planned.append(_delivery(row["user_id"], EmailCategory.WEEKLY_PROMPT, period, payload))
+        # A week's prompt is no use after its week: dropped then (and counted), never sent late.
+        expires = datetime.datetime.combine(monday + datetime.timedelta(weeks=1), datetime.time.min, tzinfo=tz)
+        planned.append(
+            _delivery(row["user_id"], DeliveryKind.WEEKLY_PROMPT, period, payload, row["cohort_id"], expires)
+        )
     return planned
 
 
-def deadline_reminders(now: datetime.datetime) -> list[ReminderDelivery]:
+def deadline_reminders(now: datetime.datetime) -> list[Delivery]:
     """Trainees who have not submitted, `days_before` each configured offset; and,
     just after the deadline, one list for each tutor of who has not submitted."""
     # A closed checkpoint takes no submissions, so nobody is reminded to make one.
@@ -132,7 +144,7 @@ def deadline_reminders(now: datetime.datetime) -> list[ReminderDelivery]:
     return planned
 
 
-def _deadline_for(cp: dict, days: int) -> list[ReminderDelivery]:
+def _deadline_for(cp: dict, days: int) -> list[Delivery]:
     submitted = Submission.objects.filter(checkpoint_id=cp["id"], status=SubmissionStatus.SUBMITTED).values(
         "trainee_id"
     )
@@ -144,14 +156,15 @@ def _deadline_for(cp: dict, days: int) -> list[ReminderDelivery]:
         .values("user_id", "user__preferences__deadlines")
     )
     payload = {"checkpoint_id": cp["id"], "days_before": days}
+    period = f"checkpoint-{cp['id']}-{days}d"
     return [
-        _delivery(r["user_id"], EmailCategory.DEADLINES, f"checkpoint-{cp['id']}-{days}d", payload)
+        _delivery(r["user_id"], DeliveryKind.DEADLINES, period, payload, cp["cohort_id"], cp["due_at"])
         for r in rows
         if _wants(r, "deadlines")
     ]
 
 
-def _overdue_lists(cp: dict) -> list[ReminderDelivery]:
+def _overdue_lists(cp: dict) -> list[Delivery]:
     rows = (
         tutors_of(cp["cohort_id"])
         .filter(user__is_active=True)
@@ -159,14 +172,15 @@ def _overdue_lists(cp: dict) -> list[ReminderDelivery]:
         .values("user_id", "user__preferences__deadlines")
     )
     payload = {"checkpoint_id": cp["id"], "overdue": True}
+    period, expires = f"checkpoint-{cp['id']}-overdue", cp["due_at"] + OVERDUE_LIST_KEEPS
     return [
-        _delivery(r["user_id"], EmailCategory.DEADLINES, f"checkpoint-{cp['id']}-overdue", payload)
+        _delivery(r["user_id"], DeliveryKind.DEADLINES, period, payload, cp["cohort_id"], expires)
         for r in rows
         if _wants(r, "deadlines")
     ]
 
 
-def digests(now: datetime.datetime) -> list[ReminderDelivery]:
+def digests(now: datetime.datetime) -> list[Delivery]:
     rows = (
         _active_memberships(now, Role.TUTOR)
         .values(
@@ -193,11 +207,20 @@ def digests(now: datetime.datetime) -> list[ReminderDelivery]:
             continue
         period, scheduled = due
         payload = {"cohort_id": row["cohort_id"], "since": (scheduled - datetime.timedelta(weeks=1)).isoformat()}
-        planned.append(_delivery(row["user_id"], EmailCategory.DIGEST, f"{period}-cohort-{row['cohort_id']}", payload))
+        planned.append(
+            _delivery(
+                row["user_id"],
+                DeliveryKind.DIGEST,
+                f"{period}-cohort-{row['cohort_id']}",
+                payload,
+                row["cohort_id"],
+                scheduled + DIGEST_KEEPS,  # by then the next digest says it all again
+            )
+        )
     return planned
 
 
-def notification_batches(now: datetime.datetime) -> list[ReminderDelivery]:
+def notification_batches(now: datetime.datetime) -> list[Delivery]:
     """One email for everything that arrived since the first unemailed notice,
     once that first one is NOTIFICATION_BATCH_WINDOW old."""
     rows = (
@@ -210,56 +233,55 @@ def notification_batches(now: datetime.datetime) -> list[ReminderDelivery]:
         .order_by("user_id")
     )
     return [
-        _delivery(r["user_id"], EmailCategory.NOTIFICATIONS, f"from-{r['first_id']}", {"up_to": r["up_to"]})
+        _delivery(
+            r["user_id"],
+            DeliveryKind.NOTIFICATIONS,
+            f"from-{r['first_id']}",
+            {"up_to": r["up_to"]},
+            None,
+            r["first"] + NOTIFICATION_MAX_AGE,  # the in-app list has them all the while
+        )
         for r in rows
     ]
 
 
-def _delivery(user_id: int, category: str, period: str, payload: dict) -> ReminderDelivery:
-    return ReminderDelivery(user_id=user_id, category=category, period=period, payload=payload)
+def _delivery(user_id, kind, period, payload, cohort_id, expires_at) -> Delivery:
+    return Delivery(
+        user_id=user_id, kind=kind, period=period, payload=payload, cohort_id=cohort_id, expires_at=expires_at
+    )
 
 
-def plan(now: datetime.datetime) -> list[ReminderDelivery]:
+def plan(now: datetime.datetime) -> list[Delivery]:
     return weekly_prompts(now) + deadline_reminders(now) + digests(now) + notification_batches(now)
 
 
 def reminders_dispatch(*, now: datetime.datetime | None = None, dry_run: bool = False) -> DispatchReport:
-    """Record who is due and enqueue their emails. With dry_run, only report."""
+    """Record who is due and enqueue their emails. With dry_run, only report.
+    Skips (report.skipped) while another run holds the dispatcher's lease."""
     now = now or timezone.now()
-    report = DispatchReport(planned=plan(now))
     if dry_run:
-        return report
-    with transaction.atomic():
-        # Rows made now have higher ids than any before; counting them by id
-        # stays cheap however long the ledger grows.
-        before = ReminderDelivery.objects.aggregate(last=Max("pk"))["last"] or 0
-        for start in range(0, len(report.planned), CHUNK):
-            ReminderDelivery.objects.bulk_create(report.planned[start : start + CHUNK], ignore_conflicts=True)
-        report.created = ReminderDelivery.objects.filter(pk__gt=before).count()
-        report.enqueued = enqueue_waiting(now=now)
+        return DispatchReport(planned=plan(now))
+    token = lease_acquire(LEASE, seconds=settings.REMINDER_DISPATCH_LEASE_SECONDS)
+    if token is None:
+        return DispatchReport(skipped=True)
+    try:
+        report = DispatchReport(planned=plan(now))
+        report.created = _record(report.planned, now)
+        report.enqueued = outbox_sweep(now=now)
+    finally:
+        lease_release(LEASE, token)
     return report
 
 
-def enqueue_waiting(*, now: datetime.datetime) -> int:
-    """Enqueue pending deliveries not yet enqueued, and re-enqueue any whose task
-    was lost (a worker killed mid-batch): pending and enqueued, or claimed, longer
-    ago than the lease. Sending claims each row, so a duplicate task sends nothing."""
-    from reflect.reminders.tasks import send_deliveries
-
-    stale = now - datetime.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
-    unsent = [DeliveryStatus.PENDING, DeliveryStatus.SENDING]
-    # Stamp them in one statement, then read back what this run stamped.
-    stamped = ReminderDelivery.objects.filter(
-        Q(status=DeliveryStatus.PENDING, enqueued_at__isnull=True)
-        | Q(status=DeliveryStatus.PENDING, enqueued_at__lt=stale)
-        | Q(status=DeliveryStatus.SENDING, claimed_at__lt=stale)
-    ).update(enqueued_at=now)
-    if not stamped:
-        return 0
-    waiting = ReminderDelivery.objects.filter(enqueued_at=now, status__in=unsent)
-    ids = list(waiting.order_by("id").values_list("id", flat=True))
-    batch = settings.REMINDER_SEND_BATCH
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        transaction.on_commit(lambda chunk=chunk: send_deliveries.delay(chunk))
-    return len(ids)
+def _record(planned: list[Delivery], now: datetime.datetime) -> int:
+    """Write the rows (those already there are left alone) and count the new ones.
+    Rows made now have higher ids than any before, and carry this run's created_at:
+    counting them stays cheap however long the ledger grows, and rows other code
+    wrote meanwhile (an invitation) are not counted."""
+    with transaction.atomic():
+        before = Delivery.objects.aggregate(last=Max("pk"))["last"] or 0
+        for row in planned:
+            row.created_at = now
+        for start in range(0, len(planned), CHUNK):
+            Delivery.objects.bulk_create(planned[start : start + CHUNK], ignore_conflicts=True)
+        return Delivery.objects.filter(pk__gt=before, created_at=now).count()

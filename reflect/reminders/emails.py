@@ -1,4 +1,5 @@
-"""The email for one ledger row, built just before sending.
+"""The reminder emails' kinds of outbox row, and the email for each, built just
+before sending.
 
 `build_message` looks at the world as it is now, not as it was at dispatch: if
 the person turned that email off, already submitted, or there is nothing left to
@@ -33,6 +34,8 @@ from reflect.feedback.models import Comment, CommentStatus, Notification
 from reflect.feedback.services import comment_url
 from reflect.journal.models import JournalEntry
 from reflect.journal.selectors import unread_shared
+from reflect.outbox.kinds import Kind, register
+from reflect.outbox.models import DeliveryKind, DeliveryStatus
 from reflect.reminders.lookups import Lookups
 
 SUBJECT_PROMPT_CHARS = 80
@@ -46,20 +49,23 @@ def build_message(delivery, lookups: Lookups | None = None) -> EmailMultiAlterna
     nothing to send any more. `lookups` holds what a send batch shares; without it
     the row's own are fetched."""
     user = delivery.user
-    if not _can_email(user) or not _wants(user, delivery.category):
+    if not _can_email(user) or not _wants(user, delivery.kind):
         return None
     lookups = lookups or Lookups([delivery])
-    built = _BUILDERS[delivery.category](delivery, user, lookups)
+    built = _BUILDERS[delivery.kind](delivery, user, lookups)
     if built is None:
         return None
     name, context = built
-    return _render(name, user, delivery.category, context, lookups)
+    return _render(name, user, delivery.kind, context, lookups)
 
 
-def notifications_mark_emailed(delivery) -> int:
+def notifications_mark_emailed(delivery, status: str = DeliveryStatus.SENT, error: str = "") -> int:
     """After a notifications row is done (sent, or nothing left to send): mark the
     notifications it was planned for, including any left out because their entry is
-    no longer readable. Left unmarked, they would hold every later batch back."""
+    no longer readable. Left unmarked, they would hold every later batch back.
+    A row refused for now (pending again) leaves them for its next attempt."""
+    if status not in (DeliveryStatus.SENT, DeliveryStatus.SKIPPED):
+        return 0
     return _notifications(delivery.user_id, delivery.payload).update(emailed_at=timezone.now())
 
 
@@ -285,3 +291,12 @@ _BUILDERS = {
     EmailCategory.DIGEST: digest,
     EmailCategory.NOTIFICATIONS: notifications,
 }
+
+
+def register_kinds() -> None:
+    """Called when Django starts (reflect.apps)."""
+    for name in (DeliveryKind.WEEKLY_PROMPT, DeliveryKind.DEADLINES, DeliveryKind.DIGEST):
+        register(name, Kind(build=build_message, context=Lookups))
+    register(
+        DeliveryKind.NOTIFICATIONS, Kind(build=build_message, context=Lookups, on_outcome=notifications_mark_emailed)
+    )

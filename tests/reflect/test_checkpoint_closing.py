@@ -12,9 +12,9 @@ from reflect.assessment import services
 from reflect.assessment.checkpoints import checkpoint_close, checkpoint_reopen
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import Submission, SubmissionStatus
+from reflect.outbox.models import Delivery
 from reflect.reminders.dispatch import reminders_dispatch
 from reflect.reminders.emails import build_message
-from reflect.reminders.models import ReminderDelivery
 from tests.reflect.assessment_factories import make_checkpoint, make_submission, mark, publish_entry
 
 pytestmark = pytest.mark.django_db
@@ -90,19 +90,19 @@ def test_a_closed_checkpoint_sends_no_deadline_reminders(cohort, trainee, tutor,
     close(checkpoint, course_admin)
     reminders_dispatch(now=due - datetime.timedelta(days=7))
     reminders_dispatch(now=due + datetime.timedelta(minutes=5))
-    assert not ReminderDelivery.objects.filter(category=EmailCategory.DEADLINES).exists()
+    assert not Delivery.objects.filter(kind=EmailCategory.DEADLINES).exists()
     checkpoint_reopen(checkpoint=checkpoint, by=course_admin)
     reminders_dispatch(now=due - datetime.timedelta(days=7))
-    assert ReminderDelivery.objects.filter(category=EmailCategory.DEADLINES, user=trainee).exists()
+    assert Delivery.objects.filter(kind=EmailCategory.DEADLINES, user=trainee).exists()
 
 
 def test_a_reminder_planned_before_closing_is_not_sent(cohort, trainee, course_admin):
     checkpoint = make_checkpoint(cohort, due_in_days=3)
     payload = {"checkpoint_id": checkpoint.pk, "days_before": 3}
-    created = ReminderDelivery.objects.create(
-        user=trainee, category=EmailCategory.DEADLINES, period=f"checkpoint-{checkpoint.pk}-3d", payload=payload
+    created = Delivery.objects.create(
+        user=trainee, kind=EmailCategory.DEADLINES, period=f"checkpoint-{checkpoint.pk}-3d", payload=payload
     )
-    rows = ReminderDelivery.objects.select_related("user", "user__preferences")  # as a send batch loads them
+    rows = Delivery.objects.select_related("user", "user__preferences")  # as a send batch loads them
     assert build_message(rows.get(pk=created.pk)) is not None
     close(checkpoint, course_admin)
     assert build_message(rows.get(pk=created.pk)) is None

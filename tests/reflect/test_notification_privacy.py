@@ -16,10 +16,10 @@ from reflect.feedback import services
 from reflect.feedback.models import Notification, NotificationKind
 from reflect.journal import services as journal
 from reflect.journal.models import Visibility
-from reflect.reminders.delivery import delivery_send
+from reflect.outbox.models import Delivery, DeliveryStatus
+from reflect.outbox.sending import delivery_send
 from reflect.reminders.dispatch import reminders_dispatch
 from reflect.reminders.emails import build_message
-from reflect.reminders.models import DeliveryStatus, ReminderDelivery
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +51,12 @@ def nav_unread(client) -> int:
     return int(match.group(1)) if match else 0
 
 
-def notices_email(user) -> ReminderDelivery:
+def notices_email(user) -> Delivery:
     up_to = Notification.objects.filter(user=user).latest("id").pk
-    row = ReminderDelivery.objects.create(
-        user=user, category=EmailCategory.NOTIFICATIONS, period=f"from-{up_to}", payload={"up_to": up_to}
+    row = Delivery.objects.create(
+        user=user, kind=EmailCategory.NOTIFICATIONS, period=f"from-{up_to}", payload={"up_to": up_to}
     )
-    return ReminderDelivery.objects.select_related("user", "user__preferences").get(pk=row.pk)
+    return Delivery.objects.select_related("user", "user__preferences").get(pk=row.pk)
 
 
 # Summaries and subjects -------------------------------------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_it_sends_no_email_for_unreadable_notices_and_does_not_hold_later_ones_b
     now = timezone.now()
     Notification.objects.update(created_at=now - datetime.timedelta(minutes=11))
     reminders_dispatch(now=now)
-    hidden_row = ReminderDelivery.objects.get(user=tutor, category=EmailCategory.NOTIFICATIONS)
+    hidden_row = Delivery.objects.get(user=tutor, kind=EmailCategory.NOTIFICATIONS)
 
     assert delivery_send(delivery_id=hidden_row.pk) == DeliveryStatus.SKIPPED
     assert not mail.outbox
@@ -169,7 +169,7 @@ def test_it_sends_no_email_for_unreadable_notices_and_does_not_hold_later_ones_b
     services.comment_reply(parent=shared.comments.get(parent=None), author=trainee, body="One more thought")
     Notification.objects.filter(emailed_at__isnull=True).update(created_at=now - datetime.timedelta(minutes=11))
     reminders_dispatch(now=now)
-    next_row = ReminderDelivery.objects.filter(user=tutor, category=EmailCategory.NOTIFICATIONS).latest("id")
+    next_row = Delivery.objects.filter(user=tutor, kind=EmailCategory.NOTIFICATIONS).latest("id")
 
     assert next_row.pk != hidden_row.pk
     assert delivery_send(delivery_id=next_row.pk) == DeliveryStatus.SENT

@@ -14,10 +14,10 @@ from reflect.assessment.models import Assessment, Submission
 from reflect.cohorts.guards import READ_ONLY_MESSAGE, ReadOnlyCohort, refuse_if_read_only
 from reflect.cohorts.models import Cohort
 from reflect.cohorts.weeks import local_week_start, week_start, week_starts_back, week_starts_between
+from reflect.outbox.models import Delivery
 from reflect.prompts.models import Prompt, Theme
 from reflect.prompts.services import prompt_for_week, prompt_id_for_week, rotation
 from reflect.reminders.dispatch import reminders_dispatch
-from reflect.reminders.models import ReminderDelivery
 from tests.reflect.assessment_factories import make_checkpoint, make_submission, mark
 from tests.reminders.factories import SUNDAY_EVENING, london_sunday_schedule
 
@@ -77,7 +77,7 @@ def test_the_home_page_and_the_email_offer_the_same_prompt(trainee, cohort):
     Prompt.objects.bulk_create(Prompt(theme=Theme.ATTUNEMENT, text=f"Prompt {n}") for n in range(5))
     london_sunday_schedule(cohort)
     reminders_dispatch(now=SUNDAY_EVENING)
-    emailed = ReminderDelivery.objects.get(user=trainee).payload["prompt_id"]
+    emailed = Delivery.objects.get(user=trainee).payload["prompt_id"]
     assert emailed == prompt_for_week(SUNDAY_EVENING.date()).pk == prompt_id_for_week(SUNDAY_EVENING.date(), rotation())
 
 

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import EmailCategory, NotificationPreferences
 from reflect.assessment.models import Checkpoint, Rubric, Submission, SubmissionStatus
 from reflect.feedback.models import Notification
+from reflect.outbox.models import Delivery, DeliveryStatus
 from reflect.reminders.dispatch import reminders_dispatch
-from reflect.reminders.models import DeliveryStatus, ReminderDelivery, ReminderSchedule
+from reflect.reminders.models import ReminderSchedule
 from tests.reminders.factories import SUNDAY_EVENING, london_sunday_schedule, many_trainees
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def _cohort_dates(cohort):
 
 
 def weekly(user):
-    return ReminderDelivery.objects.filter(user=user, category=EmailCategory.WEEKLY_PROMPT)
+    return Delivery.objects.filter(user=user, kind=EmailCategory.WEEKLY_PROMPT)
 
 
 def test_weekly_prompt_is_due_at_the_cohort_time_and_recorded_once(trainee, trainee2, tutor, cohort):
@@ -37,7 +38,7 @@ def test_weekly_prompt_is_due_at_the_cohort_time_and_recorded_once(trainee, trai
     assert not weekly(tutor).exists()
     again = reminders_dispatch(now=SUNDAY_EVENING + datetime.timedelta(minutes=5))
     assert (again.created, again.enqueued) == (0, 0)
-    assert ReminderDelivery.objects.count() == 2
+    assert Delivery.objects.count() == 2
 
 
 def test_schedule_changes_apply_at_the_next_run(trainee, cohort):
@@ -87,18 +88,18 @@ def test_deadline_reminders_go_to_trainees_who_have_not_submitted(trainee, train
     assert reminders_dispatch(now=due - datetime.timedelta(days=7, minutes=1)).created == 0
     reminders_dispatch(now=due - datetime.timedelta(days=7))
     reminders_dispatch(now=due - datetime.timedelta(days=1))
-    periods = set(ReminderDelivery.objects.filter(user=trainee).values_list("period", flat=True))
+    periods = set(Delivery.objects.filter(user=trainee).values_list("period", flat=True))
     assert periods == {f"checkpoint-{checkpoint.pk}-7d", f"checkpoint-{checkpoint.pk}-1d"}
-    assert not ReminderDelivery.objects.filter(user=trainee2).exists()
+    assert not Delivery.objects.filter(user=trainee2).exists()
     reminders_dispatch(now=due + datetime.timedelta(minutes=5))
-    overdue = ReminderDelivery.objects.get(user=tutor)
+    overdue = Delivery.objects.get(user=tutor)
     assert overdue.payload == {"checkpoint_id": checkpoint.pk, "overdue": True}
 
 
 def test_tutor_digest_is_planned_weekly_per_cohort(tutor, cohort):
     monday_eight = datetime.datetime(2026, 11, 23, 8, 0, tzinfo=datetime.UTC)
     reminders_dispatch(now=monday_eight)
-    digest = ReminderDelivery.objects.get(user=tutor, category=EmailCategory.DIGEST)
+    digest = Delivery.objects.get(user=tutor, kind=EmailCategory.DIGEST)
     assert digest.payload["cohort_id"] == cohort.pk
 
 
@@ -111,15 +112,15 @@ def test_notifications_are_batched_for_ten_minutes(trainee, cohort):
     ReminderSchedule.objects.filter(cohort=cohort).update(enabled=False)
     assert reminders_dispatch(now=first + datetime.timedelta(minutes=9)).created == 0
     reminders_dispatch(now=first + datetime.timedelta(minutes=10))
-    batch = ReminderDelivery.objects.get(user=trainee, category=EmailCategory.NOTIFICATIONS)
+    batch = Delivery.objects.get(user=trainee, kind=EmailCategory.NOTIFICATIONS)
     assert batch.payload["up_to"] == Notification.objects.latest("id").pk
 
 
 def test_a_lost_task_is_re_enqueued_after_the_lease(trainee, cohort, settings):
     reminders_dispatch(now=SUNDAY_EVENING)
-    ReminderDelivery.objects.update(status=DeliveryStatus.SENDING, claimed_at=SUNDAY_EVENING)
+    Delivery.objects.update(status=DeliveryStatus.SENDING, claimed_at=SUNDAY_EVENING)
     assert reminders_dispatch(now=SUNDAY_EVENING + datetime.timedelta(minutes=5)).enqueued == 0
-    later = SUNDAY_EVENING + datetime.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1)
+    later = SUNDAY_EVENING + datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS + 1)
     assert reminders_dispatch(now=later).enqueued == 1
 
 
@@ -128,23 +129,25 @@ def test_dry_run_prints_who_would_get_what_and_records_nothing(trainee, cohort, 
     call_command("send_due_reminders", "--dry-run")
     out = capsys.readouterr().out
     assert "weekly_prompt" in out and trainee.email in out
-    assert not ReminderDelivery.objects.exists()
+    assert not Delivery.objects.exists()
 
 
 @pytest.mark.parametrize("size", [100, 2000])
 def test_dispatcher_queries_are_a_constant_plus_one_per_insert_batch(cohort, settings, size):
-    settings.REMINDER_SEND_BATCH = 500
+    settings.OUTBOX_SEND_BATCH = 500
     many_trainees(cohort, size)
+    reminders_dispatch(now=SUNDAY_EVENING - datetime.timedelta(days=2))  # beat's earlier runs: the lease row exists
     with CaptureQueriesContext(connection) as queries:
         report = reminders_dispatch(now=SUNDAY_EVENING)
     assert report.created == report.enqueued == size
-    fields = [f for f in ReminderDelivery._meta.concrete_fields if not f.primary_key]
+    fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key]
     per_insert = min(connection.ops.bulk_batch_size(fields, [None] * size) or size, 2000)
     inserts = math.ceil(size / per_insert)
     assert len(queries) == CONSTANT_QUERIES + inserts
 
 
-# Prompts, weekly rows, checkpoints, tutor rows, notifications, the last id before
-# and the count after, stamping and reading the waiting rows, and the transaction's
-# own statements. Send tasks go to the broker, not the database.
-CONSTANT_QUERIES = 11
+# Taking and releasing the lease; prompts, weekly rows, checkpoints, tutor rows,
+# notifications; the last id before and the count after, in a transaction (two
+# statements of its own); the sweep's expired rows, due rows and their stamp.
+# Send tasks go to the broker, not the database.
+CONSTANT_QUERIES = 14

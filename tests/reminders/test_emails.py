@@ -12,9 +12,9 @@ from reflect.assessment.models import Submission, SubmissionStatus
 from reflect.feedback import services as feedback
 from reflect.feedback.models import Notification, NotificationKind
 from reflect.journal.models import AccessEvent, JournalEntry
+from reflect.outbox.models import Delivery
 from reflect.prompts.models import Prompt, Theme
 from reflect.reminders.emails import build_message, notifications_mark_emailed, subject_line
-from reflect.reminders.models import ReminderDelivery
 from tests.reflect.assessment_factories import make_checkpoint, make_submission
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +37,14 @@ def prompt(db):
     return Prompt.objects.create(theme=Theme.ATTUNEMENT, text=LONG_PROMPT)
 
 
-def delivery(user, category, payload, period="p1") -> ReminderDelivery:
-    row = ReminderDelivery.objects.create(user=user, category=category, period=period, payload=payload)
+def delivery(user, category, payload, period="p1") -> Delivery:
+    row = Delivery.objects.create(user=user, kind=category, period=period, payload=payload)
     return fresh(row)
 
 
-def fresh(row) -> ReminderDelivery:
+def fresh(row) -> Delivery:
     """The row as a send batch loads it when it claims it."""
-    return ReminderDelivery.objects.select_related("user", "user__preferences").get(pk=row.pk)
+    return Delivery.objects.select_related("user", "user__preferences").get(pk=row.pk)
 
 
 def html_of(message) -> str:

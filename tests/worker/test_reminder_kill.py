@@ -26,9 +26,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from reflect.outbox.models import Delivery, DeliveryStatus
 from reflect.prompts.sync import prompts_sync
 from reflect.reminders.dispatch import reminders_dispatch
-from reflect.reminders.models import DeliveryStatus, ReminderDelivery, ReminderSchedule
+from reflect.reminders.models import ReminderSchedule
 from tests.reminders.factories import many_trainees
 from tests.worker.broker import queue_of_our_own, wait_until
 
@@ -89,10 +90,10 @@ class Workers:
             "EMAIL_BACKEND": "tests.worker.mail_backends.PausingFileBackend",
             "REFLECT_TEST_MAIL_DIR": str(folder / "mail"),
             "CELERY_VISIBILITY_TIMEOUT": str(LEASE),
-            "REMINDER_CLAIM_LEASE_SECONDS": str(LEASE),
+            "OUTBOX_CLAIM_LEASE_SECONDS": str(LEASE),
             # Time limits below the visibility timeout, as in production.
-            "REMINDER_TASK_SOFT_TIME_LIMIT": "3",
-            "REMINDER_TASK_TIME_LIMIT": "4",
+            "OUTBOX_TASK_SOFT_TIME_LIMIT": "3",
+            "OUTBOX_TASK_TIME_LIMIT": "4",
         }
         self.env.pop("REFLECT_TEST_PAUSE_AT", None)
 
@@ -157,12 +158,12 @@ def mail_files(folder: Path) -> Counter:
 
 
 def statuses() -> Counter:
-    return Counter(ReminderDelivery.objects.values_list("status", flat=True))
+    return Counter(Delivery.objects.values_list("status", flat=True))
 
 
 def test_a_worker_killed_mid_batch_and_a_new_one_give_every_trainee_one_email(kill_queue, settings, cohort, tmp_path):
-    settings.REMINDER_SEND_BATCH = BATCH
-    settings.REMINDER_CLAIM_LEASE_SECONDS = LEASE
+    settings.OUTBOX_SEND_BATCH = BATCH
+    settings.OUTBOX_CLAIM_LEASE_SECONDS = LEASE
     prompts_sync()  # a transactional test empties the tables the migrations filled
     due_now(cohort)
     trainees = many_trainees(cohort, TRAINEES)
@@ -198,6 +199,6 @@ def test_a_worker_killed_mid_batch_and_a_new_one_give_every_trainee_one_email(ki
     assert mail_files(mail) == Counter(trainee.email for trainee in trainees)
     assert not list(mail.glob(".*.part"))
     # Claimed by the killed worker but not sent, then taken over after the lease.
-    taken_over = ReminderDelivery.objects.filter(attempts=2)
+    taken_over = Delivery.objects.filter(attempts=2)
     assert taken_over.count() == 2 * BATCH - (PAUSE_AT - 1)
     assert set(taken_over.values_list("status", flat=True)) == {DeliveryStatus.SENT}

@@ -22,10 +22,10 @@ from django.db import connection
 
 from accounts.models import EmailCategory, User
 from config.celery import app
+from reflect.outbox.models import Delivery, DeliveryStatus
+from reflect.outbox.tasks import send_deliveries
 from reflect.prompts.sync import prompts_sync
 from reflect.reminders.dispatch import reminders_dispatch
-from reflect.reminders.models import DeliveryStatus, ReminderDelivery
-from reflect.reminders.tasks import send_deliveries
 from tests.reminders.factories import SUNDAY_EVENING, london_sunday_schedule, many_trainees
 from tests.worker.broker import wait_until
 from tests.worker.mail_backends import FlakyBackend
@@ -55,7 +55,7 @@ def finished_tasks():
 
 @pytest.fixture
 def due_trainees(settings, cohort) -> list[User]:
-    settings.REMINDER_SEND_BATCH = BATCH
+    settings.OUTBOX_SEND_BATCH = BATCH
     settings.EMAIL_BACKEND = "tests.worker.mail_backends.FlakyBackend"
     prompts_sync()  # a transactional test empties the tables the migrations filled
     london_sunday_schedule(cohort)
@@ -81,7 +81,7 @@ def outbox_count() -> Counter:
 
 
 def statuses() -> Counter:
-    return Counter(ReminderDelivery.objects.values_list("status", flat=True))
+    return Counter(Delivery.objects.values_list("status", flat=True))
 
 
 def test_dispatching_twice_and_duplicate_tasks_send_one_email_each(own_queue, finished_tasks, due_trainees, settings):
@@ -91,9 +91,9 @@ def test_dispatching_twice_and_duplicate_tasks_send_one_email_each(own_queue, fi
     assert (second.created, second.enqueued) == (0, 0)
     # A beat after the lease re-enqueues every row still waiting, and a task
     # delivered twice by the broker runs twice: both race with the first tasks.
-    after_lease = SUNDAY_EVENING + datetime.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS + 1)
+    after_lease = SUNDAY_EVENING + datetime.timedelta(seconds=settings.OUTBOX_CLAIM_LEASE_SECONDS + 1)
     assert reminders_dispatch(now=after_lease).enqueued == TRAINEES
-    ids = list(ReminderDelivery.objects.order_by("id").values_list("id", flat=True))
+    ids = list(Delivery.objects.order_by("id").values_list("id", flat=True))
     send_deliveries.delay(ids)
     tasks = 2 * math.ceil(TRAINEES / BATCH) + 1
 
@@ -103,10 +103,10 @@ def test_dispatching_twice_and_duplicate_tasks_send_one_email_each(own_queue, fi
     assert finished_tasks["runs"] == tasks
     assert outbox_count() == Counter(u.email for u in due_trainees)
     assert statuses() == {DeliveryStatus.SENT: TRAINEES}
-    assert set(ReminderDelivery.objects.values_list("attempts", flat=True)) == {1}
+    assert set(Delivery.objects.values_list("attempts", flat=True)) == {1}
     message = mail.outbox[0]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    sent = ReminderDelivery.objects.filter(category=EmailCategory.WEEKLY_PROMPT, sent_at__isnull=False)
+    sent = Delivery.objects.filter(kind=EmailCategory.WEEKLY_PROMPT, sent_at__isnull=False)
     assert sent.count() == TRAINEES
 
 
@@ -127,9 +127,9 @@ def test_a_transient_smtp_failure_is_retried_and_sent_once(
     assert FlakyBackend.transient == set()  # it did fail once
     assert outbox_count() == Counter(u.email for u in due_trainees)
     assert statuses() == {DeliveryStatus.SENT: TRAINEES}
-    retried = ReminderDelivery.objects.get(user=flaky)
+    retried = Delivery.objects.get(user=flaky)
     assert retried.attempts == 2 and retried.error == ""
-    assert set(ReminderDelivery.objects.exclude(user=flaky).values_list("attempts", flat=True)) == {1}
+    assert set(Delivery.objects.exclude(user=flaky).values_list("attempts", flat=True)) == {1}
 
 
 def test_a_refused_address_is_marked_and_does_not_block_the_others(
@@ -147,7 +147,7 @@ def test_a_refused_address_is_marked_and_does_not_block_the_others(
     assert finished_tasks["runs"] == tasks
     assert outbox_count() == Counter(u.email for u in due_trainees if u != refused)
     assert statuses() == {DeliveryStatus.SENT: TRAINEES - 1, DeliveryStatus.FAILED: 1}
-    failed = ReminderDelivery.objects.get(user=refused)
+    failed = Delivery.objects.get(user=refused)
     assert failed.status == DeliveryStatus.FAILED and "No such user" in failed.error
     refused.refresh_from_db()
     assert refused.email_failed_at is not None and "No such user" in refused.email_failure

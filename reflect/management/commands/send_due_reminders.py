@@ -23,6 +23,6 @@ class Command(BaseCommand):
             self.stdout.write("Nobody is due for a reminder right now.")
             return
         emails = dict(User.objects.filter(pk__in={d.user_id for d in planned}).values_list("pk", "email"))
-        for d in sorted(planned, key=lambda d: (d.category, emails.get(d.user_id, ""))):
-            self.stdout.write(f"{d.category:<14} {d.period:<28} {emails.get(d.user_id, d.user_id)}")
+        for d in sorted(planned, key=lambda d: (d.kind, emails.get(d.user_id, ""))):
+            self.stdout.write(f"{d.kind:<14} {d.period:<28} {emails.get(d.user_id, d.user_id)}")
         self.stdout.write(f"{len(planned)} would be due (some may already have been sent this period).")
