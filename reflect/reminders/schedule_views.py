@@ -1,8 +1,9 @@
 """The course admin's page for a cohort's reminder schedule.
 
 The dispatcher reads the schedule at every run, so a change here applies from its
-next run with no restart. The page also lists members whose email address the
-mail server refuses for good, so admins can chase a corrected address."""
+next run with no restart. The page also shows how the cohort's emails fared
+lately (reflect.outbox.reports), and lists members whose address the mail server
+refuses for good, so admins can chase a corrected address or clear the mark."""
 
 import datetime
 
@@ -11,12 +12,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.email_status import email_mark_clear
 from accounts.models import User
 from reflect.access import cohorts_administered_by
 from reflect.cohorts.models import Cohort, Membership
 from reflect.cohorts.weeks import local_week_start
+from reflect.outbox.reports import cohort_delivery_counts
 from reflect.reminders.models import ReminderSchedule
 from reflect.reminders.schedule import local_occurrence
 
@@ -103,5 +106,16 @@ def cohort_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         "next_digest": describe(next_occurrence(schedule.digest_weekday, schedule.digest_time, cohort)),
         "cohort_running": cohort.start_date <= today <= cohort.end_date,
         "failing": failing_members(cohort),
+        "delivery": cohort_delivery_counts(cohort.pk),
     }
     return render(request, "reflect/reminders/cohort_schedule.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def cohort_email_try_again(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
+    """Clear a member's refused-address mark, once they say the address works."""
+    cohort = _get_cohort_for_admin(request, pk)
+    person = get_object_or_404(User.objects.filter(memberships__cohort=cohort).distinct(), pk=user_pk)
+    if email_mark_clear(person):
+        messages.success(request, f"Reflect will email {person.email} again from its next run.")
+    return redirect("reflect:cohort-schedule", pk=cohort.pk)

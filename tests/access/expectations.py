@@ -471,6 +471,18 @@ ADMIN_FORM_UNBOUND = {"get": who(404, {ADMINS_P1: 200}), "post": who(404, {ADMIN
 MANAGE = [
     Url("reflect:cohort-schedule", **ADMIN_FORM, kwargs={"pk": "cohort"}),
     Url("reflect:cohort-schedule", variant="cohort-b", **ADMIN_FORM, kwargs={"pk": "cohort_b"}),
+    # Clearing a member's refused-address mark: only for a member of that cohort.
+    Url(
+        "reflect:cohort-email-try-again",
+        **post_only(who(404, {ADMINS_P1: to("reflect:cohort-schedule")})),
+        kwargs={"pk": "cohort", "user_pk": "author"},
+    ),
+    Url(
+        "reflect:cohort-email-try-again",
+        variant="not-a-member",
+        **post_only(who(404)),
+        kwargs={"pk": "cohort_b", "user_pk": "author"},
+    ),
     Url(
         "reflect:manage-home",
         **get_only(who(200)),
@@ -614,6 +626,7 @@ ACCOUNTS = [
         kwargs={"token": "signup_token"},
     ),
     Url("accounts:preferences", get=who(200), post=who(400)),
+    Url("accounts:email-try-again", **post_only(who(to("accounts:preferences")))),
     Url(
         "accounts:unsubscribe",
         get=who(200, anon=200),

@@ -10,28 +10,22 @@ stays claimed; the second worker takes the remaining batches, and a dispatcher r
 after the claim lease (as beat would make) re-enqueues what is left. Each email
 is a file named after its recipient, so duplicates and gaps are both visible."""
 
-import contextlib
 import datetime
-import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from reflect.outbox.models import Delivery, DeliveryStatus
 from reflect.prompts.sync import prompts_sync
 from reflect.reminders.dispatch import reminders_dispatch
+from reflect.outbox.models import Delivery, DeliveryStatus
 from reflect.reminders.models import ReminderSchedule
 from tests.reminders.factories import many_trainees
 from tests.worker.broker import queue_of_our_own, wait_until
+from tests.worker.processes import Workers, forget_unacknowledged, wait_for_other_sessions_to_end, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,94 +44,20 @@ def kill_queue(settings):
         pytest.skip("needs Redis (REDIS_URL): run in CI")
     with queue_of_our_own(settings.REDIS_URL, prefix="test-kill") as queue:
         yield queue
-        _forget_unacknowledged(settings.REDIS_URL, queue)
+        forget_unacknowledged(settings.REDIS_URL, queue)
 
 
-def _forget_unacknowledged(redis_url: str, queue: str) -> None:
-    """The killed worker's message waits in Redis' `unacked` hash until some worker
-    restores it to our queue; drop it instead, and leave the broker clean."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    for tag, value in client.hgetall("unacked").items():
-        with contextlib.suppress(ValueError, IndexError, TypeError):
-            if json.loads(value)[2] == queue:
-                client.pipeline().hdel("unacked", tag).zrem("unacked_index", tag).execute()
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = quote(db["USER"] or "postgres", safe="")
-    if db["PASSWORD"]:
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    return f"postgres://{auth}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-class Workers:
-    """`celery worker` processes, each in its own process group so that a kill
-    takes its pool children too."""
-
-    def __init__(self, queue: str, folder: Path, settings):
-        self.queue, self.folder, self.procs = queue, folder, []
-        self.env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "CONN_MAX_AGE": "0",
-            "REDIS_URL": settings.REDIS_URL,
-            "SECRET_KEY": settings.SECRET_KEY,
-            "DEBUG": "0",
-            "LOG_LEVEL": "WARNING",
-            "EMAIL_BACKEND": "tests.worker.mail_backends.PausingFileBackend",
-            "REFLECT_TEST_MAIL_DIR": str(folder / "mail"),
-            "CELERY_VISIBILITY_TIMEOUT": str(LEASE),
-            "OUTBOX_CLAIM_LEASE_SECONDS": str(LEASE),
-            # Time limits below the visibility timeout, as in production.
-            "OUTBOX_TASK_SOFT_TIME_LIMIT": "3",
-            "OUTBOX_TASK_TIME_LIMIT": "4",
-        }
-        self.env.pop("REFLECT_TEST_PAUSE_AT", None)
-
-    def start(self, name: str, **extra_env) -> subprocess.Popen:
-        log = open(self.folder / f"{name}.log", "wb")
-        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork", "--concurrency=1"]
-        command += ["-Q", self.queue, "-n", f"{name}-{self.queue}@%h", "--loglevel=WARNING"]
-        command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-        proc = subprocess.Popen(
-            command,
-            cwd=Path(__file__).resolve().parents[2],
-            env={**self.env, **extra_env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        self.procs.append(proc)
-        return proc
-
-    def kill(self, proc: subprocess.Popen) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=WAIT)
-
-    def kill_all(self) -> None:
-        for proc in self.procs:
-            self.kill(proc)
-
-    def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in sorted(self.folder.glob("*.log")))
-
-
-def _wait_for_other_sessions_to_end() -> None:
-    """The killed workers' database sessions end a moment after them; the test
-    database can only be emptied (and later dropped) once they have."""
-    with connection.cursor() as cursor:
-        for _ in range(100):
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.1)
+def kill_env(settings, mail: Path) -> dict[str, str]:
+    return worker_env(
+        settings,
+        EMAIL_BACKEND="tests.worker.mail_backends.PausingFileBackend",
+        REFLECT_TEST_MAIL_DIR=str(mail),
+        CELERY_VISIBILITY_TIMEOUT=str(LEASE),
+        OUTBOX_CLAIM_LEASE_SECONDS=str(LEASE),
+        # Time limits below the visibility timeout, as in production.
+        OUTBOX_TASK_SOFT_TIME_LIMIT="3",
+        OUTBOX_TASK_TIME_LIMIT="4",
+    )
 
 
 def due_now(cohort) -> None:
@@ -169,7 +89,7 @@ def test_a_worker_killed_mid_batch_and_a_new_one_give_every_trainee_one_email(ki
     trainees = many_trainees(cohort, TRAINEES)
     mail = tmp_path / "mail"
     mail.mkdir()
-    workers = Workers(kill_queue, tmp_path, settings)
+    workers = Workers(kill_queue, tmp_path, kill_env(settings, mail))
     try:
         assert reminders_dispatch().enqueued == TRAINEES
         first = workers.start("first", REFLECT_TEST_PAUSE_AT=str(PAUSE_AT))
@@ -194,7 +114,7 @@ def test_a_worker_killed_mid_batch_and_a_new_one_give_every_trainee_one_email(ki
         time.sleep(1)  # let any duplicate task run: it must find nothing to send
     finally:
         workers.kill_all()
-        _wait_for_other_sessions_to_end()
+        wait_for_other_sessions_to_end()
 
     assert mail_files(mail) == Counter(trainee.email for trainee in trainees)
     assert not list(mail.glob(".*.part"))
