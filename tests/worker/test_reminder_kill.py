@@ -19,9 +19,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from reflect.outbox.models import Delivery, DeliveryStatus
 from reflect.prompts.sync import prompts_sync
 from reflect.reminders.dispatch import reminders_dispatch
-from reflect.outbox.models import Delivery, DeliveryStatus
 from reflect.reminders.models import ReminderSchedule
 from tests.reminders.factories import many_trainees
 from tests.worker.broker import queue_of_our_own, wait_until
