@@ -183,8 +183,9 @@ def _durably(work):
             if time.monotonic() >= deadline:
                 raise
             log.warning("The database is unavailable (%s); recording a sent email again in %.1f s", exc, pause)
-            with contextlib.suppress(Exception):
-                connection.close()
+            if not connection.in_atomic_block:  # (closing inside one would doom the caller's transaction)
+                with contextlib.suppress(Exception):
+                    connection.close()
             try:
                 time.sleep(pause)
             except SoftTimeLimitExceeded as exc:
