@@ -245,8 +245,8 @@ def run_emails(redis, key: str, n: int, timeout: float) -> dict:
     from django.conf import settings
     from django.db.models import Count
 
-    from reflect.reminders.dispatch import reminders_dispatch
     from reflect.outbox.models import Delivery, DeliveryStatus
+    from reflect.reminders.dispatch import reminders_dispatch
 
     sent = Delivery.objects.filter(status=DeliveryStatus.SENT)
     start = time.perf_counter()
@@ -274,10 +274,10 @@ def profile_one_email(batch: int, sample: int = 500) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext, override_settings
 
+    from reflect.outbox.models import Delivery, DeliveryStatus
     from reflect.outbox.sending import deliveries_claim, deliveries_send
     from reflect.reminders.emails import build_message
     from reflect.reminders.lookups import Lookups
-    from reflect.outbox.models import Delivery, DeliveryStatus
 
     ids = list(Delivery.objects.order_by("id").values_list("id", flat=True)[: batch + 2 * sample])
     Delivery.objects.filter(pk__in=ids).update(status=DeliveryStatus.PENDING, claimed_at=None)

@@ -116,7 +116,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
             "reflect:manage-invitations", pk=invitation.cohort_id
         )
     if invitation.send_error:
-        messages.error(request, f"The invitation to {invitation.email} could not be sent: {invitation.send_error}")
+        messages.warning(request, f"The invitation to {invitation.email} has not gone yet. {invitation.send_error}")
     else:
         messages.success(request, f"Invitation sent again to {invitation.email}. The link now works for 14 days.")
     return redirect("reflect:manage-invitations", pk=invitation.cohort_id)

@@ -29,10 +29,7 @@ logger = logging.getLogger(__name__)
 
 ADDED_NOTICE_KEEPS = datetime.timedelta(days=14)
 REFUSED = "The mail server refused this address ({reason}). Check it for typing errors, then send the invitation again."
-NOT_YET = (
-    "Not delivered yet: the mail server could not take it ({reason}). "
-    "Reflect keeps trying until the invitation expires."
-)
+NOT_YET = "The mail server could not take it yet ({reason}); Reflect keeps trying until the invitation expires."
 TOO_LATE = "The invitation expired before the mail server took it. Send it again to give a fresh 14 days."
 
 Added = list[tuple[int, str]]  # (user id, role) of people added who already have an account

@@ -81,7 +81,8 @@ def test_a_greylisted_invitation_is_not_called_refused_and_goes_on_a_later_try(
     send(committed, cohort, [invitation])
     invitation.refresh_from_db()
     assert mail.outbox == []
-    assert invitation.send_error.startswith("Not delivered yet") and "451 4.7.1" in invitation.send_error
+    assert invitation.send_error.startswith("The mail server could not take it yet")
+    assert "451 4.7.1" in invitation.send_error
     assert "typing errors" not in invitation.send_error
     retry_now()
     invitation.refresh_from_db()

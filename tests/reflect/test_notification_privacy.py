@@ -201,3 +201,22 @@ def test_it_links_old_notices_to_their_entry_and_rewrites_their_summaries(shared
         old[2].pk: (shared.pk, "Someone replied in a conversation on one of your entries."),
         old[4].pk: (None, "Feedback"),
     }
+
+
+def test_a_notifications_email_refused_for_now_keeps_its_notices_for_the_retry(reply_to_tutor, tutor, monkeypatch):
+    import smtplib
+
+    row = notices_email(tutor)
+
+    def greylist(self, messages):
+        raise smtplib.SMTPRecipientsRefused({tutor.email: (451, b"4.7.1 Try again later")})
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", greylist)
+    assert delivery_send(delivery_id=row.pk) == DeliveryStatus.PENDING
+    reply_to_tutor.refresh_from_db()
+    assert reply_to_tutor.emailed_at is None  # still to be told
+    monkeypatch.undo()
+    Delivery.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+    assert delivery_send(delivery_id=row.pk) == DeliveryStatus.SENT
+    reply_to_tutor.refresh_from_db()
+    assert reply_to_tutor.emailed_at is not None and len(mail.outbox) == 1
