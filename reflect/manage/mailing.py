@@ -19,7 +19,7 @@ from accounts.models import User
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.feedback.models import Notification, NotificationKind
 from reflect.manage import invitations
-from reflect.manage.models import CohortInvitation
+from reflect.manage.models import EMAIL_WAITING, CohortInvitation
 from reflect.outbox.kinds import Kind, register
 from reflect.outbox.models import Delivery, DeliveryKind, DeliveryStatus
 from reflect.outbox.sending import delivery_send
@@ -29,7 +29,7 @@ logger = logging.getLogger(__name__)
 
 ADDED_NOTICE_KEEPS = datetime.timedelta(days=14)
 REFUSED = "The mail server refused this address ({reason}). Check it for typing errors, then send the invitation again."
-NOT_YET = "The mail server could not take it yet ({reason}); Reflect keeps trying until the invitation expires."
+NOT_YET = EMAIL_WAITING + " ({reason}); Reflect keeps trying until the invitation expires."
 TOO_LATE = "The invitation expired before the mail server took it. Send it again to give a fresh 14 days."
 
 Added = list[tuple[int, str]]  # (user id, role) of people added who already have an account

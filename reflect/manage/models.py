@@ -8,6 +8,8 @@ from accounts.models import INVITATION_VALID_FOR
 from reflect.access import cohorts_administered_by
 from reflect.cohorts.models import Cohort, Role
 
+EMAIL_WAITING = "The mail server could not take it yet"
+
 
 class InvitationQuerySet(models.QuerySet):
     def open(self) -> "InvitationQuerySet":
@@ -53,6 +55,11 @@ class CohortInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation #{self.pk} to cohort #{self.cohort_id}"
+
+    @property
+    def email_waiting(self) -> bool:
+        """Its email could not be taken yet and is being tried again (mailing.NOT_YET)."""
+        return self.send_error.startswith(EMAIL_WAITING)
 
     @property
     def full_name(self) -> str:

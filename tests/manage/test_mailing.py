@@ -73,7 +73,7 @@ def test_a_refused_address_is_noted_on_the_invitation_and_the_rest_go(
 
 
 def test_a_greylisted_invitation_is_not_called_refused_and_goes_on_a_later_try(
-    cohort, course_admin, monkeypatch, committed
+    cohort, course_admin, client_for, monkeypatch, committed
 ):
     invitation = invite(cohort, course_admin, "nina@example.org")
     greylisted = smtplib.SMTPRecipientsRefused({"nina@example.org": (451, b"4.7.1 Greylisted, try again later")})
@@ -84,6 +84,8 @@ def test_a_greylisted_invitation_is_not_called_refused_and_goes_on_a_later_try(
     assert invitation.send_error.startswith("The mail server could not take it yet")
     assert "451 4.7.1" in invitation.send_error
     assert "typing errors" not in invitation.send_error
+    page = client_for(course_admin).get(reverse("reflect:manage-invitations", kwargs={"pk": cohort.pk}))
+    assert "Email not delivered yet." in page.content.decode()
     retry_now()
     invitation.refresh_from_db()
     assert [m.to for m in mail.outbox] == [["nina@example.org"]] and invitation.send_error == ""
