@@ -153,18 +153,31 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 # across restarts. Redis when REDIS_URL is set; otherwise a table in the database
 # (created by migration accounts.0003, so `migrate` is all it needs).
 CACHE_TABLE = "reflect_cache"
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": CACHE_TABLE,
-            # Django culls a third of the table when it is full; room enough that
-            # a burst of failed logins for many addresses can't cull live lockouts.
-            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "100000"))},
-        }
+
+
+def caches_for(redis_url: str) -> dict:
+    """CACHES for a site with Redis at `redis_url`, or without Redis if it is empty."""
+    database = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": CACHE_TABLE,
+        # Django culls a third of the table when it is full; room enough that
+        # a burst of failed logins for many addresses can't cull live lockouts.
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "100000"))},
     }
+    if not redis_url:
+        return {"default": database}
+    # While Redis is down the database cache stands in, so sign-in and roster
+    # imports keep working (config/cache.py). The timeouts (seconds) bound how long
+    # a request waits for a Redis that doesn't answer; a healthy one takes milliseconds.
+    redis = {
+        "BACKEND": "config.cache.RedisWithDatabaseFallback",
+        "LOCATION": redis_url,
+        "OPTIONS": {"FALLBACK": "database", "socket_connect_timeout": 0.5, "socket_timeout": 1},
+    }
+    return {"default": redis, "database": database}
+
+
+CACHES = caches_for(REDIS_URL)
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport
 # so that `make run` needs no server.

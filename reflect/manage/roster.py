@@ -10,22 +10,25 @@ Three steps, each a plain function the views and tests call:
   (`email__in`, in chunks), so 5,000 rows cost a handful of queries.
 - `roster_apply` classifies again (the cohort may have changed since the
   preview) and writes only the differences, so importing the same file twice
-  changes nothing the second time. It writes one audit event for the import,
-  with its counts, plus one per person added or given a new role, and tells
-  the trainees who gain a reader (all in bulk, see `reader_notices`).
+  changes nothing the second time. Applies into one cohort take turns, so two
+  at once give the same result as one after the other. It writes one audit
+  event for the import, with its counts, plus one per person added or given a
+  new role, and tells the trainees who gain a reader (all in bulk, see
+  `reader_notices`).
 """
 
 import contextlib
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
-from reflect.audit.models import Action
+from reflect.audit.models import Action, AuditEvent
 from reflect.audit.services import audit_event, audit_record, audit_record_many
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage import mailing
@@ -46,6 +49,7 @@ from reflect.manage.roster_file import (  # noqa: F401 - the import's whole API,
 )
 
 CHUNK = 500  # rows per bulk query; well under every database's limit on query parameters
+JUST_NOW = datetime.timedelta(minutes=1)  # an import this recent is "a moment ago" to the course admin
 
 
 # Comparing with the cohort -------------------------------------------------------------------------------------
@@ -173,6 +177,9 @@ class Applied:
     updated: int = 0
     unchanged: int = 0
     errors: list[Row] = field(default_factory=list)
+    # Nothing was left to do, and another import into the cohort was applied just before
+    # (typically a second preview of the same file, applied at the same moment).
+    after_another_import: bool = False
 
 
 def roster_apply(*, cohort: Cohort, rows: list[Row], by: User) -> Applied:
@@ -180,6 +187,7 @@ def roster_apply(*, cohort: Cohort, rows: list[Row], by: User) -> Applied:
     people already on the site, role and tutor changes. Rows in error are skipped.
     Emails are sent by Celery tasks once the writes are committed (mailing.py)."""
     with transaction.atomic():
+        _take_turn(cohort)
         view = _look_up(cohort, rows)
         rows = classify(cohort, rows, view)
         result = Applied(errors=[row for row in rows if row.status == ERROR])
@@ -201,8 +209,32 @@ def roster_apply(*, cohort: Cohort, rows: list[Row], by: User) -> Applied:
         )
         result.added = len(added)
         result.updated = len(updated) - len(added)
+        result.after_another_import = _nothing_done(result) and _imported_just_now(cohort)
         _audit(cohort, by, result, added, changed)
     return result
+
+
+def _take_turn(cohort: Cohort) -> None:
+    """Wait until no other import into this cohort is being applied (a lock on the cohort's
+    row, held until commit). Otherwise two previews of one file, applied at once, both find
+    a person new and both insert an invitation, and the second fails on the unique
+    constraint. Taking turns, the second classifies only after the first has committed, and
+    finds everyone already invited. FOR NO KEY UPDATE (PostgreSQL) leaves rows that only
+    refer to the cohort (entries, memberships) free to be written meanwhile. SQLite has no
+    row locks (Django leaves the clause out), so there applies do not take turns."""
+    no_key = connection.features.has_select_for_no_key_update
+    Cohort.objects.select_for_update(no_key=no_key).filter(pk=cohort.pk).values_list("pk").get()
+
+
+def _nothing_done(result: Applied) -> bool:
+    return result.unchanged > 0 and not (result.invited or result.added or result.updated)
+
+
+def _imported_just_now(cohort: Cohort) -> bool:
+    """Whether another import into the cohort was applied within JUST_NOW (this one's own
+    event is written after this is asked)."""
+    since = timezone.now() - JUST_NOW
+    return AuditEvent.objects.filter(cohort=cohort, action=Action.ROSTER_IMPORTED, at__gte=since).exists()
 
 
 def _audit(cohort: Cohort, by: User, result: Applied, added: list, changed: list) -> None:

@@ -35,6 +35,10 @@ PAGE_SIZE = 100
 SKIPPED_SHOWN = 100  # skipped rows listed on the result page; the rest are counted
 CLAIM_PREFIX = "roster-apply:"
 CLAIM_SECONDS = 60 * 60
+ALREADY_IMPORTED = (
+    "Another import into this cohort was applied a moment ago, and everyone in this file "
+    "is already in the cohort or invited: nothing more to do."
+)
 
 
 class RosterUploadForm(forms.Form):
@@ -205,6 +209,8 @@ def roster_apply(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             return redirect("reflect:manage-roster-result", pk=cohort.pk, key=key)
         return _gone(request, cohort)
     result = roster.roster_apply(cohort=cohort, rows=stored["rows"], by=request.user)
+    if result.after_another_import:
+        messages.info(request, ALREADY_IMPORTED)
     _store_result(request, cohort, key, stored["filename"], result)
     return redirect("reflect:manage-roster-result", pk=cohort.pk, key=key)
 
