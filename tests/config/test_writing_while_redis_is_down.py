@@ -44,3 +44,30 @@ def test_a_roster_import_applies(redis_down, course_admin, cohort, signed_in):
     assert response.status_code == 200
     assert response.context["result"]["invited"] == 1
     assert CohortInvitation.objects.filter(cohort=cohort, email="nina@example.org").exists()
+
+
+def test_a_roster_import_with_the_broker_down_too_keeps_its_emails_for_the_next_sweep(
+    redis_down, dead_redis_url, course_admin, cohort, signed_in, django_capture_on_commit_callbacks, caplog
+):
+    from django.core import mail
+
+    from config.celery import app
+    from reflect.outbox.models import Delivery, DeliveryStatus
+    from reflect.outbox.sweep import outbox_sweep
+    from tests.worker.broker import queue_of_our_own
+
+    client = signed_in(course_admin)
+    with queue_of_our_own(dead_redis_url), django_capture_on_commit_callbacks(execute=True):
+        response = import_file(client, cohort, csv_bytes("nina@example.org,Nina,New,trainee,"))
+
+    assert response.status_code == 200 and response.context["result"]["invited"] == 1
+    row = Delivery.objects.get(to="nina@example.org")
+    assert (row.status, row.enqueued_at) == (DeliveryStatus.PENDING, None)
+    assert "task broker is unavailable" in caplog.text
+    # The broker is back (tasks run at once here): beat's next sweep sends it.
+    previous, app.conf.task_always_eager = app.conf.task_always_eager, True
+    try:
+        assert outbox_sweep() == 1
+    finally:
+        app.conf.task_always_eager = previous
+    assert [m.to for m in mail.outbox] == [["nina@example.org"]]
