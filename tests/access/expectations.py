@@ -475,13 +475,13 @@ MANAGE = [
     Url(
         "reflect:cohort-email-try-again",
         **post_only(who(404, {ADMINS_P1: to("reflect:cohort-schedule")})),
-        kwargs={"pk": "cohort", "user_pk": "author"},
+        kwargs={"pk": "cohort_b", "user_pk": "user_b_trainee"},
     ),
     Url(
         "reflect:cohort-email-try-again",
         variant="not-a-member",
         **post_only(who(404)),
-        kwargs={"pk": "cohort_b", "user_pk": "author"},
+        kwargs={"pk": "cohort", "user_pk": "user_b_trainee"},
     ),
     Url(
         "reflect:manage-home",
