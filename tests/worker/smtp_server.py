@@ -17,6 +17,7 @@ the test process, that worker subprocesses reach through Django's SMTP backend
   The test waits on `server.paused` (a threading.Event) and calls `release()`;
   `server.abandoned` is set if the paused client went away instead. N counts
   from the call: `pause_after_accepting(3)` holds the third message from now.
+  `server.held` is the paused message (its Message-ID names the sender's pid).
 """
 
 import asyncio
@@ -75,6 +76,7 @@ class SmtpServer:
         self._lock = threading.Lock()
         self._controller: Controller | None = None
         self.paused, self.abandoned, self._released = threading.Event(), threading.Event(), threading.Event()
+        self.held: Message | None = None
         self.reset()
         self.answer_normally()
 
@@ -196,6 +198,7 @@ class SmtpServer:
         if pause and after_recording:
             self._record(message)
         if pause:
+            self.held = message
             self.paused.set()
             try:
                 await _wait(self._released, PAUSE_LIMIT)

@@ -10,21 +10,19 @@ stays claimed; the second worker takes the remaining batches, and a dispatcher r
 after the claim lease (as beat would make) re-enqueues what is left. Each email
 is a file named after its recipient, so duplicates and gaps are both visible."""
 
-import datetime
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from reflect.outbox.models import Delivery, DeliveryStatus
 from reflect.prompts.sync import prompts_sync
 from reflect.reminders.dispatch import reminders_dispatch
-from reflect.reminders.models import ReminderSchedule
 from tests.reminders.factories import many_trainees
 from tests.worker.broker import queue_of_our_own, wait_until
+from tests.worker.faults import due_now
 from tests.worker.processes import Workers, forget_unacknowledged, wait_for_other_sessions_to_end, worker_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,19 +55,6 @@ def kill_env(settings, mail: Path) -> dict[str, str]:
         # Time limits below the visibility timeout, as in production.
         OUTBOX_TASK_SOFT_TIME_LIMIT="3",
         OUTBOX_TASK_TIME_LIMIT="4",
-    )
-
-
-def due_now(cohort) -> None:
-    """Make the cohort's weekly prompt due now, in real time: the workers' claims
-    and leases use the real clock."""
-    local = (timezone.now() - datetime.timedelta(minutes=1)).astimezone(cohort.tz)
-    cohort.start_date = local.date() - datetime.timedelta(days=30)
-    cohort.end_date = local.date() + datetime.timedelta(days=30)
-    cohort.save()
-    at = local.time().replace(second=0, microsecond=0)
-    ReminderSchedule.objects.update_or_create(
-        cohort=cohort, defaults={"enabled": True, "weekday": local.weekday(), "local_time": at}
     )
 
 
