@@ -26,7 +26,7 @@ def _text(message) -> str:
 def classify(exc: Exception) -> Refusal:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         answers = list(exc.recipients.values())
-        permanent = bool(answers)
+        permanent = bool(answers) and all(500 <= code < 600 for code, _ in answers)
         reason = "; ".join(f"{code} {_text(message)}" for code, message in answers) or "Recipient refused"
         return Refusal(permanent=permanent, reason=reason)
     if isinstance(exc, smtplib.SMTPDataError):

@@ -114,3 +114,11 @@ def test_the_dispatch_task_expires_so_runs_queued_behind_a_stopped_worker_never_
 
     assert dispatch_reminders.expires == settings.REMINDER_DISPATCH_SECONDS
     assert sweep_outbox.expires == settings.OUTBOX_SWEEP_SECONDS
+
+
+def test_the_command_says_when_another_run_holds_the_lease(settings, capsys):
+    from django.core.management import call_command
+
+    assert lease_acquire(LEASE, seconds=settings.REMINDER_DISPATCH_LEASE_SECONDS)
+    call_command("send_due_reminders")
+    assert "Another dispatcher run is in progress" in capsys.readouterr().out

@@ -14,6 +14,9 @@ class Command(BaseCommand):
         if dry_run:
             self._print_plan(report.planned)
             return
+        if report.skipped:
+            self.stdout.write("Another dispatcher run is in progress, so this one did nothing; try again in a minute.")
+            return
         self.stdout.write(f"{report.created} new deliveries recorded; {report.enqueued} enqueued for sending.")
 
     def _print_plan(self, planned) -> None:
