@@ -227,7 +227,7 @@ def _address_refused(delivery: Delivery, refusal: Refusal) -> None:
     if delivery.user_id is None:
         return
     marked = User.objects.filter(pk=delivery.user_id, email__iexact=delivery.address).update(
-        email_failure=refusal.reason[:300]
+        email_failed_at=timezone.now(), email_failure=refusal.reason[:300]
     )
     if marked:
         log.warning("Email to user #%s refused for good: %s", delivery.user_id, refusal.reason)
