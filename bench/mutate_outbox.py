@@ -138,6 +138,13 @@ OUTBOX: list[Mutation] = [
         "notices are marked emailed when their email only failed for now",
     ),
     Mutation(
+        "account.link-kept",
+        "reflect/outbox/account_mail.py",
+        "    if status != DeliveryStatus.PENDING:\n        Delivery.objects.filter(pk=delivery.pk).update(payload={})",
+        "    pass",
+        "an account email's text (a reset link) stays in the row once sent",
+    ),
+    Mutation(
         "email-status.signals-off",
         "accounts/email_status.py",
         "    email_confirmed.connect(",

@@ -16,6 +16,7 @@ class DeliveryKind(models.TextChoices):
     NOTIFICATIONS = "notifications", "Comments and released feedback"
     INVITATION = "invitation", "Cohort invitation"
     COHORT_ADDED = "cohort_added", "Added to a cohort"
+    ACCOUNT = "account", "Account email (address, password, sign-in)"
 
 
 class DeliveryStatus(models.TextChoices):
