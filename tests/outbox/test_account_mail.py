@@ -53,3 +53,9 @@ def test_a_greylisted_reset_email_is_sent_by_a_later_sweep(client, trainee, monk
     assert "/accounts/password/reset/key/" in message.body
     row.refresh_from_db()
     assert row.status == DeliveryStatus.SENT and row.payload == {}
+
+
+def test_account_emails_come_from_reflect_not_example_com(client, trainee):
+    ask_for_a_reset(client, trainee)
+    (message,) = mail.outbox
+    assert "Hello from Reflect!" in message.body and "example.com!" not in message.body
