@@ -18,7 +18,8 @@ def test_worker_purges_old_trash(own_queue, trainee, cohort, make_entry):
     old = make_entry(trainee, cohort, title="old")
     kept = make_entry(trainee, cohort, title="kept")
     JournalEntry.objects.filter(pk=old.pk).update(deleted_at=timezone.now() - datetime.timedelta(days=45))
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+    # Name the queue: the app caches its default queues from whichever test first asked.
+    with start_worker(app, pool="solo", queues=[own_queue], perform_ping_check=False, shutdown_timeout=10):
         purge_trash.apply_async(queue=own_queue)
         assert wait_until(lambda: not JournalEntry.objects.filter(pk=old.pk).exists())
     assert JournalEntry.objects.filter(pk=kept.pk).exists()
