@@ -102,12 +102,15 @@ def parse_bytes(data: bytes) -> list[Row]:
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without Excel's byte-order mark), else Windows-1252, which older
-    Excel versions save. A binary file (a spreadsheet workbook, an image) is refused."""
+    Excel versions save. A binary file (a spreadsheet workbook, an image) is refused,
+    and so is a file that mixes the two (lines pasted from different sources):
+    decoding it either way would garble some names without anyone noticing."""
     if b"\x00" in data:
         raise RosterError(_not_csv())
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        _refuse_mixed(data)
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
@@ -115,6 +118,25 @@ def decode(data: bytes) -> str:
     if any(ord(char) < 32 and char not in "\t\r\n" for char in text):
         raise RosterError(_not_csv())
     return text
+
+
+def _refuse_mixed(data: bytes) -> None:
+    """Raise if some lines are UTF-8 with accented letters and others are not UTF-8."""
+    utf8_accented, not_utf8 = False, []
+    for number, line in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            utf8_accented |= not line.decode("utf-8").isascii()
+        except UnicodeDecodeError:
+            not_utf8.append(number)
+    if utf8_accented and not_utf8:
+        shown = ", ".join(str(n) for n in not_utf8[:5]) + (" and more" if len(not_utf8) > 5 else "")
+        raise RosterError(
+            f"This file mixes two text encodings: {'lines' if len(not_utf8) > 1 else 'line'} {shown} "
+            f"{'are' if len(not_utf8) > 1 else 'is'} saved differently from the rest, so names with accents "
+            "would come out garbled "
+            "(“JosÃ©” instead of “José”). Check the names on those lines, then in your spreadsheet "
+            "choose File → Save As → “CSV UTF-8 (comma delimited)” and upload that file."
+        )
 
 
 def _not_csv() -> str:

@@ -39,6 +39,20 @@ def test_it_handles_semicolons_and_excel_quoting():
     assert row.error == ""
 
 
+def test_it_refuses_a_file_that_mixes_encodings_and_names_the_lines():
+    header_and_utf8 = "email,first name,last name\r\njose@example.org,José,Müller\r\n".encode()
+    cp1252_line = "zoe@example.org,Zoë,Brontë\r\n".encode("cp1252")
+    with pytest.raises(roster.RosterError) as refused:
+        roster.parse_bytes(header_and_utf8 + cp1252_line)
+    assert "mixes two text encodings: line 3 is saved differently" in str(refused.value)
+    assert "CSV UTF-8" in str(refused.value)
+
+
+def test_a_file_all_in_windows_1252_is_still_read():
+    data = "email,first name\r\njose@example.org,José\r\nzoe@example.org,Zoë\r\n".encode("cp1252")
+    assert [row.first_name for row in roster.parse_bytes(data)] == ["José", "Zoë"]
+
+
 def test_it_follows_excels_sep_line():
     data = b"sep=;\r\nemail;first name\r\nzoe@example.org;Zoe, Z.\r\n"
     (row,) = roster.parse_bytes(data)
