@@ -121,8 +121,10 @@ def demo_seed(*, now: datetime.datetime | None = None) -> dict[str, int]:
         )
         counts["email_addresses"] += int(created)
         for cohort_name, role in roles:
-            _, created = Membership.objects.get_or_create(user=user, cohort=cohorts[cohort_name], role=role)
+            membership, created = Membership.objects.get_or_create(user=user, cohort=cohorts[cohort_name], role=role)
             counts["memberships"] += int(created)
+            if created:  # as if they joined when the cohort began: the sample entries go back that far
+                _joined_at_start(membership, cohorts[cohort_name])
             if role == Role.TRAINEE:
                 trainee_cohort[email] = cohorts[cohort_name]
 
@@ -138,3 +140,8 @@ def demo_seed(*, now: datetime.datetime | None = None) -> dict[str, int]:
 
     counts.update(demo_assessment_seed(programme=programme, cohorts=cohorts, users=users))
     return counts
+
+
+def _joined_at_start(membership: Membership, cohort: Cohort) -> None:
+    start = datetime.datetime.combine(cohort.start_date, datetime.time(9, 0), tzinfo=cohort.tz)
+    Membership.objects.filter(pk=membership.pk).update(joined_at=start)

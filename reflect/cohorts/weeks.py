@@ -28,3 +28,11 @@ def week_starts_between(first: datetime.date, last: datetime.date) -> list[datet
     """The Mondays of the weeks from `first` to `last`, both included; none if last < first."""
     start, end = week_start(first), week_start(last)
     return [start + datetime.timedelta(weeks=n) for n in range((end - start).days // 7 + 1)] if end >= start else []
+
+
+def first_counted_week(start_date: datetime.date, joined_at: datetime.datetime | None, tz: zoneinfo.ZoneInfo):
+    """The Monday from which a trainee's weeks count: the later of the cohort's start
+    and the day they joined (in the cohort's time zone). The engagement report and
+    the tutor dashboard both count from here, so they never disagree."""
+    joined = joined_at.astimezone(tz).date() if joined_at else start_date
+    return week_start(max(start_date, joined))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from reflect.access import trainees_of
 from reflect.assessment.models import Assessment, Checkpoint, Outcome, Submission, SubmissionStatus
 from reflect.cohorts.models import Cohort
-from reflect.cohorts.weeks import week_start, week_starts_between
+from reflect.cohorts.weeks import first_counted_week, week_starts_between
 from reflect.journal.models import JournalEntry, Status, Visibility
 
 NOT_STARTED = "Not started"
@@ -143,8 +143,7 @@ def engagement(cohort: Cohort, *, today: datetime.date | None = None) -> Report:
             email=m["user__email"],
             checkpoints={c["id"]: CheckpointCell() for c in checkpoints},
         )
-        joined = _local_date(m["joined_at"], cohort) if m["joined_at"] else cohort.start_date
-        first_week[m["user_id"]] = week_start(max(cohort.start_date, joined))
+        first_week[m["user_id"]] = first_counted_week(cohort.start_date, m["joined_at"], cohort.tz)
 
     weeks = week_starts_between(cohort.start_date, last_day)
     journaled = _weeks_with_entries(cohort, weeks)

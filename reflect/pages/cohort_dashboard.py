@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from reflect.access import roles_in, runs_cohort, staff_cohorts, trainees_of
 from reflect.assessment.selectors import awaiting_assessment
 from reflect.cohorts.models import Cohort, Role
-from reflect.cohorts.weeks import week_starts_back
+from reflect.cohorts.weeks import first_counted_week, week_starts_back
 from reflect.journal.models import JournalEntry
 from reflect.journal.selectors import admin_figures, unread_shared, weekly_counts
 
@@ -40,7 +40,9 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     weeks = week_starts(cohort)
     counts = weekly_counts(cohort, trainee_ids, weeks)
     for m in trainees:
-        m.weekly = counts.get(m.user_id, [])
+        # None for the weeks before they joined: not counted, as in the engagement report.
+        first = first_counted_week(cohort.start_date, m.joined_at, cohort.tz)
+        m.weekly = [n if week >= first else None for week, n in zip(weeks, counts.get(m.user_id, []), strict=False)]
     context = {
         "cohort": cohort,
         "is_tutor": Role.TUTOR in my_roles,

@@ -61,3 +61,14 @@ def test_demo_has_a_checkpoint_with_one_submitted_and_one_released_submission():
     assert submissions["trainee@example.com"].assessments.filter(released_at__isnull=False).count() == 1
     assert not submissions["trainee2@example.com"].assessments.exists()
     assert checkpoint.rubric.is_locked
+
+
+def test_the_demo_report_and_dashboard_agree_on_weeks_journaled(client):
+    """Demo trainees joined when their cohort began, so the weeks in which their
+    sample entries were written count in the engagement report."""
+    from reflect.manage.reports import engagement
+
+    demo_seed()
+    autumn = Cohort.objects.get(name="2026 Autumn")
+    row = next(r for r in engagement(autumn).rows if r.email == "trainee@example.com")
+    assert row.weeks_journaled > 1 and row.weeks_elapsed >= row.weeks_journaled

@@ -85,3 +85,13 @@ def test_cohort_dashboard_queries_do_not_grow_with_trainees(
         response = client.get(f"/cohorts/{cohort.pk}/")
     assert response.status_code == 200
     assert len(response.context["trainees"]) == size
+
+
+def test_weeks_before_a_trainee_joined_are_not_counted_as_empty(trainee, tutor, cohort, client_for):
+    """The same rule as the engagement report: a trainee who joined this week has
+    no empty weeks before it, only dashes ("not yet in the cohort")."""
+    Membership.objects.filter(user=trainee, cohort=cohort).update(joined_at=timezone.now())
+    page = client_for(tutor).get(f"/cohorts/{cohort.pk}/").content.decode()
+    row = page[page.index(str(trainee)) :].split("</tr>")[0]
+    assert row.count("not yet in the cohort") == len(week_starts(cohort)) - 1
+    assert "as in the engagement report" in page
