@@ -442,3 +442,12 @@ def test_report_query_count_does_not_grow_with_the_cohort(
     with django_assert_num_queries(REPORT_CSV_QUERIES):
         response = client.get(url(cohort, csv_export=True))
     assert len(read_csv(response)) == size + 1
+
+
+def test_the_report_states_its_week_rule_and_its_headers_may_wrap(course_admin, trainee, cohort, client_for):
+    from django.urls import reverse
+
+    page = client_for(course_admin).get(reverse("reflect:manage-report", kwargs={"pk": cohort.pk})).content.decode()
+    assert "the same rule as the tutors' cohort page" in page
+    # Headers wrap (a long checkpoint title must not push the table past a laptop's width).
+    assert 'class="link-body-emphasis text-nowrap"' not in page
