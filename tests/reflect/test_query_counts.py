@@ -17,8 +17,8 @@ pytestmark = pytest.mark.django_db
 LIST_QUERIES = 7
 DETAIL_QUERIES_AUTHOR = 10  # + one lookup of the readers named on the entry
 DETAIL_QUERIES_TUTOR = 8
-# + the "who can read your shared writing" panel: tutors (2) and markers (3), + the next deadlines (1). (Before the
-# test made checkpoints, it counted 13: with no checkpoint, the markers' allocations need no query.)
+# + the "who can read your shared writing" panel: tutors (1 when there are none) and markers (3), + the next deadlines
+# (1). (Before this test made checkpoints it counted 13: with no checkpoint, the markers' allocations need no query.)
 DASHBOARD_QUERIES = 15
 COHORT_QUERIES_TUTOR = 14  # + does this person run the cohort (programme admins too)
 
