@@ -39,6 +39,10 @@ def new_unsubscribe_key() -> str:
     return secrets.token_urlsafe(18)
 
 
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; roles live in cohort memberships."""
 
@@ -55,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Names this person in unsubscribe links instead of their id, so that a link
     # says nothing readable about whose it is; a new key voids every old link.
     unsubscribe_key = models.CharField(max_length=32, unique=True, default=new_unsubscribe_key, editable=False)
+    # The secret in this person's calendar feed address: calendar apps can't sign
+    # in, so whoever holds the address reads the feed. Its own value (not the
+    # unsubscribe key), so that resetting it voids the feed and nothing else.
+    calendar_token = models.CharField(max_length=40, unique=True, default=new_calendar_token, editable=False)
 
     objects = UserManager()
 

@@ -802,6 +802,20 @@ MUTATIONS: list[Mutation] = [
         "can_submit: any member of the cohort",
     ),
     Mutation(
+        "assessment.to_submit.any-role",
+        ASSESSMENT,
+        "return Checkpoint.objects.filter(cohort__in=cohorts_as(user, Role.TRAINEE))",
+        "return Checkpoint.objects.filter(cohort__in=cohorts_as(user, *Role.values))",
+        "checkpoints_to_submit: any member's cohorts (a tutor's home page and calendar)",
+    ),
+    Mutation(
+        "assessment.tutored.any-role",
+        ASSESSMENT,
+        "return Checkpoint.objects.filter(cohort__in=cohorts_as(user, Role.TUTOR))",
+        "return Checkpoint.objects.filter(cohort__in=cohorts_as(user, *Role.values))",
+        "checkpoints_tutored_by: any member's cohorts (a course admin's calendar)",
+    ),
+    Mutation(
         "assessment.manage_checkpoints.anyone",
         ASSESSMENT,
         "return runs_cohort(user, cohort or checkpoint.cohort)",

@@ -185,6 +185,17 @@ def can_submit(user: User, checkpoint: Checkpoint) -> bool:
     return Role.TRAINEE in roles_in(user, checkpoint.cohort_id)
 
 
+def checkpoints_to_submit(user: User) -> QuerySet[Checkpoint]:
+    """The checkpoints this person must submit to: those of the cohorts they are a
+    trainee of (the rule of `can_submit`), archived ones included."""
+    return Checkpoint.objects.filter(cohort__in=cohorts_as(user, Role.TRAINEE))
+
+
+def checkpoints_tutored_by(user: User) -> QuerySet[Checkpoint]:
+    """The checkpoints of the cohorts this person tutors, archived ones included."""
+    return Checkpoint.objects.filter(cohort__in=cohorts_as(user, Role.TUTOR))
+
+
 def can_manage_checkpoints(user: User, checkpoint: Checkpoint | None = None, *, cohort=None) -> bool:
     return runs_cohort(user, cohort or checkpoint.cohort)
 

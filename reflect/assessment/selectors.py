@@ -1,7 +1,10 @@
-"""Reads of portfolio work for staff pages and emails."""
+"""Reads of portfolio work for pages and emails."""
 
-from reflect.assessment.models import Assessment, Submission, SubmissionQuerySet, SubmissionStatus
-from reflect.cohorts.models import Cohort
+from django.db.models import Exists, OuterRef
+
+from reflect.assessment import policy
+from reflect.assessment.models import Assessment, Checkpoint, Submission, SubmissionQuerySet, SubmissionStatus
+from reflect.cohorts.models import Cohort, read_write_q
 
 
 def awaiting_assessment(cohort: Cohort, tutor) -> SubmissionQuerySet:
@@ -29,3 +32,25 @@ def marking_progress(submissions) -> tuple[dict, dict]:
         if row["released_at"]:
             outcomes[row["submission_id"]] = row["outcome"]
     return markings, outcomes
+
+
+def has_submitted(trainee) -> Exists:
+    """For checkpoint rows: true where this trainee's latest attempt is submitted."""
+    submitted = Submission.objects.filter(checkpoint=OuterRef("pk"), trainee=trainee, status=SubmissionStatus.SUBMITTED)
+    return Exists(submitted.latest_attempts())
+
+
+def deadlines_due(trainee, *, limit: int) -> list[Checkpoint]:
+    """The checkpoints this trainee still has to submit to, soonest first (those
+    past their deadline first: late work is taken until a checkpoint is closed).
+    Not closed, not in an archived cohort, and their latest attempt not submitted
+    (a draft, a withdrawn one, or a new attempt after a Refer still counts as due).
+    One query."""
+    due = (
+        policy.checkpoints_to_submit(trainee)
+        .filter(read_write_q("cohort"), closed_at__isnull=True)
+        .exclude(has_submitted(trainee))
+        .select_related("cohort")
+        .order_by("due_at", "id")
+    )
+    return list(due[:limit])

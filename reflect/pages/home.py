@@ -8,12 +8,14 @@ from django.views.decorators.http import require_GET
 
 from reflect.access import staff_cohorts, tutor_readers_of
 from reflect.assessment.policy import marker_readers_of
+from reflect.assessment.selectors import deadlines_due
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.journal.models import JournalEntry, Status, Visibility
 from reflect.journal.stats import weekly_streak
 from reflect.prompts.services import prompt_for_week
 
 RECENT = 5
+DEADLINES = 5  # the rest are one click away, on the portfolio page
 
 
 @require_GET
@@ -35,6 +37,7 @@ def _trainee_context(user) -> dict:
         "prompt": prompt_for_week(timezone.localdate()),
         "streak": weekly_streak(author=user),
         "recent": recent,
+        "deadlines": deadlines_due(user, limit=DEADLINES),
         "readers": readers_of(user),
     }
 

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from reflect.pages import cohort_dashboard, entry, home
+from reflect.pages import calendar, cohort_dashboard, entry, home
 
 urlpatterns: list = [
     path("", home.dashboard, name="dashboard"),
@@ -12,4 +12,5 @@ urlpatterns: list = [
     path("journal/<int:pk>/", entry.entry_detail, name="entry-detail"),
     path("journal/<int:pk>/edit/", entry.entry_edit, name="entry-edit"),
     path("cohorts/<int:pk>/", cohort_dashboard.cohort_detail, name="cohort-detail"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar-feed"),
 ]

@@ -8,7 +8,6 @@ creates nothing new the second time, and a run that starts while another is
 still going (two beats, a backlog of queued runs) skips: it holds a lease."""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -25,10 +24,10 @@ from reflect.outbox.lease import lease_acquire, lease_release
 from reflect.outbox.models import Delivery, DeliveryKind
 from reflect.outbox.sweep import outbox_sweep
 from reflect.prompts.services import prompt_id_for_week, rotation
+from reflect.reminders.prompt_time import PROMPT_FIELDS, prompt_time, sends_prompts_q, tz_or_utc, wants
 from reflect.reminders.schedule import due_occurrence
 
 CHUNK = 2000
-DEFAULT_PROMPT_AT = (6, datetime.time(18, 0))  # Sunday 18:00, cohort time
 DEFAULT_DIGEST_AT = (0, datetime.time(8, 0))  # Monday 08:00, cohort time
 DEADLINE_WINDOW = datetime.timedelta(days=1)
 NOTIFICATION_BATCH_WINDOW = datetime.timedelta(minutes=10)
@@ -46,18 +45,6 @@ class DispatchReport:
     created: int = 0
     enqueued: int = 0
     skipped: bool = False  # another run held the lease
-
-
-def _tz(name: str | None) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
-def _wants(row: dict, category: str) -> bool:
-    value = row.get(f"user__preferences__{category}")
-    return value is None or value  # no preferences row: everything on
 
 
 def _active_memberships(now: datetime.datetime, role: str):
@@ -78,34 +65,16 @@ def weekly_prompts(now: datetime.datetime) -> list[Delivery]:
         return []
     rows = (
         _active_memberships(now, Role.TRAINEE)
-        .filter(Q(cohort__reminder_schedule__isnull=True) | Q(cohort__reminder_schedule__enabled=True))
-        .values(
-            "user_id",
-            "cohort_id",
-            "user__time_zone",
-            "cohort__time_zone",
-            "cohort__reminder_schedule__weekday",
-            "cohort__reminder_schedule__local_time",
-            "user__preferences__weekly_prompt",
-            "user__preferences__prompt_weekday",
-            "user__preferences__prompt_time",
-        )
+        .filter(sends_prompts_q())
+        .values(*PROMPT_FIELDS)
         .order_by("user_id", "cohort_id")
         .iterator(chunk_size=CHUNK)
     )
     planned = []
     for row in rows:
-        if not _wants(row, "weekly_prompt"):
+        if not wants(row, "weekly_prompt"):
             continue
-        if row["user__preferences__prompt_weekday"] is not None and row["user__preferences__prompt_time"]:
-            weekday, at = row["user__preferences__prompt_weekday"], row["user__preferences__prompt_time"]
-            tz = _tz(row["user__time_zone"])
-        else:
-            weekday = row["cohort__reminder_schedule__weekday"]
-            at = row["cohort__reminder_schedule__local_time"]
-            if weekday is None or at is None:
-                weekday, at = DEFAULT_PROMPT_AT
-            tz = _tz(row["cohort__time_zone"])
+        weekday, at, tz = prompt_time(row)
         due = due_occurrence(now, weekday, at, tz)
         if due is None:
             continue
@@ -160,7 +129,7 @@ def _deadline_for(cp: dict, days: int) -> list[Delivery]:
     return [
         _delivery(r["user_id"], DeliveryKind.DEADLINES, period, payload, cp["cohort_id"], cp["due_at"])
         for r in rows
-        if _wants(r, "deadlines")
+        if wants(r, "deadlines")
     ]
 
 
@@ -176,7 +145,7 @@ def _overdue_lists(cp: dict) -> list[Delivery]:
     return [
         _delivery(r["user_id"], DeliveryKind.DEADLINES, period, payload, cp["cohort_id"], expires)
         for r in rows
-        if _wants(r, "deadlines")
+        if wants(r, "deadlines")
     ]
 
 
@@ -196,13 +165,13 @@ def digests(now: datetime.datetime) -> list[Delivery]:
     )
     planned = []
     for row in rows:
-        if not _wants(row, "digest"):
+        if not wants(row, "digest"):
             continue
         weekday = row["cohort__reminder_schedule__digest_weekday"]
         at = row["cohort__reminder_schedule__digest_time"]
         if weekday is None or at is None:
             weekday, at = DEFAULT_DIGEST_AT
-        due = due_occurrence(now, weekday, at, _tz(row["cohort__time_zone"]))
+        due = due_occurrence(now, weekday, at, tz_or_utc(row["cohort__time_zone"]))
         if due is None:
             continue
         period, scheduled = due

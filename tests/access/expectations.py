@@ -208,6 +208,23 @@ JOURNAL = [
         kwargs={"pk": "cohort_b"},
         shows={XT: ("qzBShrTTL",)},
     ),
+    # The author's calendar feed: its secret address is the key (calendar apps can't sign in),
+    # like an unsubscribe link. It names checkpoints, never an entry: nobody but her may see
+    # her titles in it, so the matrix's check of every role's response covers that.
+    Url(
+        "reflect:calendar-feed",
+        get=who(200, anon=200),
+        post=who(GONE, anon=GONE),
+        kwargs={"token": "calendar_token"},
+        shows={AN: ("Portfolio due: Portfolio one",), OT: ("Portfolio due: Portfolio two",)},
+    ),
+    Url(
+        "reflect:calendar-feed",
+        variant="unknown-token",
+        get=who(404, anon=404),
+        post=who(GONE, anon=GONE),
+        kwargs={"token": "calendar_token_unknown"},
+    ),
 ]
 
 # --- Reflect: comments and notifications -------------------------------------------------------------------------
@@ -627,6 +644,8 @@ ACCOUNTS = [
     ),
     Url("accounts:preferences", get=who(200), post=who(400)),
     Url("accounts:email-try-again", **post_only(who(to("accounts:preferences")))),
+    # GET asks "Reset your calendar link?"; POST resets one's own link, whoever one is.
+    Url("accounts:calendar-reset", get=who(200), post=who(to("accounts:preferences"))),
     Url(
         "accounts:unsubscribe",
         get=who(200, anon=200),

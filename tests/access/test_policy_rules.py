@@ -42,7 +42,7 @@ from reflect.assessment.models import (
 from reflect.cohorts.models import Cohort, Role
 from reflect.feedback.models import Comment
 from reflect.journal.models import JournalEntry
-from tests.access.world import AT, AU, CA, MO, OT, PA, ROLES, SM, UT, XA, XT, _levels
+from tests.access.world import AT, AU, CA, MO, OT, PA, ROLES, SM, TUTORS_A, UT, XA, XT, _levels
 
 pytestmark = pytest.mark.django_db
 
@@ -436,6 +436,13 @@ def test_who_submits_and_who_manages_checkpoints(world):
     each_role(world, {CA: True, PA: True}, lambda u: policy.can_manage_checkpoints(u, cp1) or set())
     cohort_c = Cohort.objects.get(pk=world.ids["cohort_c"])
     each_role(world, {XA: True}, lambda u: policy.can_manage_checkpoints(u, cohort=cohort_c) or set())
+
+
+def test_whose_deadlines_a_home_page_and_calendar_hold(world):
+    in_a = pks(Checkpoint.objects.filter(cohort_id=world.ids["cohort"]))
+    in_b = pks(Checkpoint.objects.filter(cohort_id=world.ids["cohort_b"]))
+    each_role(world, {AU: in_a, OT: in_a}, lambda u: pks(policy.checkpoints_to_submit(u)))
+    each_role(world, dict.fromkeys(TUTORS_A, in_a) | {XT: in_b}, lambda u: pks(policy.checkpoints_tutored_by(u)))
 
 
 def test_the_readers_panel_names_the_allocated_markers(world):

@@ -496,6 +496,8 @@ def build_world() -> World:
         signup_token=signup_invitation.token,
         signup_invitation=signup_invitation.pk,
         unsubscribe_token=unsubscribe_token(author, EmailCategory.WEEKLY_PROMPT),
+        calendar_token=author.calendar_token,
+        calendar_token_unknown="qzNoSuchCalendarToken",
         prompt=prompt.pk,
         roster_key="qzRosterKey",
         roster_done_key="qzRosterDone",

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 # The home page for a trainee: session, user, unread count, memberships, recent entries, the week's prompt (2),
 # the streak, the staff-cohort list and its counts (2), then the reader panel: tutors with their assignments (2)
-# and markers (submissions, checkpoints, allocations). The same whatever the number of tutors, checkpoints and
-# allocations. (test_query_counts counts 13: with no tutor and no checkpoint two of these are never asked.)
-HOME_QUERIES = 15
+# and markers (submissions, checkpoints, allocations), and the next deadlines. The same whatever the number of
+# tutors, checkpoints and allocations. (test_query_counts counts 15: with no tutor one of these is never asked.)
+HOME_QUERIES = 16
 
 
 def text(html: str) -> str:
