@@ -618,6 +618,8 @@ MANAGE = [
 # --- Accounts ------------------------------------------------------------------------------------------------------
 
 ACCOUNTS = [
+    # Every browser asks for it, signed in or not: sent to the static file.
+    Url("favicon", get=who("302>/static/favicon.ico", anon="302>/static/favicon.ico"), post=who(GONE, anon=GONE)),
     # Signed links: they work for whoever holds them, signed in or not.
     Url(
         "accounts:accept-invitation",
