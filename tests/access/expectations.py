@@ -522,6 +522,15 @@ MANAGE = [
         shows={CA: ("Avery Author", "Casey Assignedtutor")},
     ),
     Url("reflect:manage-member-add", **post_only(who(404, {ADMINS_P1: 400})), kwargs={"pk": "cohort"}),
+    # Inviting one person: an empty form is refused with its errors; a complete one invites.
+    Url("reflect:manage-member-invite", **post_only(who(404, {ADMINS_P1: 400})), kwargs={"pk": "cohort"}),
+    Url(
+        "reflect:manage-member-invite",
+        variant="complete",
+        **post_only(who(404, {ADMINS_P1: to("reflect:manage-members")})),
+        kwargs={"pk": "cohort"},
+        data={"invite-first_name": "Quinn", "invite-email": "quinn.new@example.test", "invite-role": "trainee"},
+    ),
     Url("reflect:manage-assign-tutors", **post_only(who(404, {ADMINS_P1: 400})), kwargs={"pk": "cohort"}),
     Url(
         "reflect:manage-member-remove",
