@@ -18,7 +18,9 @@ The rules (also the README's "Who may see what"):
 from reflect.access.people import (
     cohorts_administered_by,
     cohorts_as,
+    manages_programmes,
     programmes_administered_by,
+    roles_anywhere,
     roles_in,
     runs_cohort,
     staff_cohorts,
@@ -33,6 +35,8 @@ __all__ = [
     "Reader",
     "cohorts_administered_by",
     "cohorts_as",
+    "roles_anywhere",
+    "manages_programmes",
     "programmes_administered_by",
     "roles_in",
     "runs_cohort",

@@ -39,6 +39,30 @@ def programmes_administered_by(user: User) -> QuerySet[Programme]:
     return Programme.objects.filter(Q(admins=user) | Q(pk__in=admin_of)).distinct()
 
 
+def manages_programmes(user: User) -> bool:
+    """Whether this person may use the course-admin pages (Manage): they run a
+    programme, or they are a site operator, who creates the first programmes."""
+    return user.is_authenticated and (user.is_staff or programmes_administered_by(user).exists())
+
+
+def roles_anywhere(user: User, **also) -> dict:
+    """In one query: whether this person is a trainee anywhere (archived cohorts too:
+    their journal stays theirs to read), a tutor anywhere, runs a programme, and may
+    use the course-admin pages (as `manages_programmes`). `also` adds annotations of
+    the caller's to the same query (the menu's unread count), returned by name."""
+    if not user.is_authenticated:
+        return dict.fromkeys(("is_trainee", "is_tutor", "runs_programme", "manages"), False) | dict.fromkeys(also)
+    flags = {
+        "is_trainee": Exists(Membership.objects.filter(user=user, role=Role.TRAINEE)),
+        "is_tutor": Exists(Membership.objects.filter(user=user, role=Role.TUTOR)),
+        "runs_programme": Exists(programmes_administered_by(user)),
+    }
+    row = User.objects.filter(pk=user.pk).annotate(**flags, **also).values(*flags, *also).first() or {}
+    roles = {name: bool(row.get(name)) for name in flags}
+    roles["manages"] = user.is_staff or roles["runs_programme"]
+    return roles | {name: row.get(name) for name in also}
+
+
 def cohorts_administered_by(user: User) -> QuerySet[Cohort]:
     """Cohorts of the programmes this person runs (archived ones included)."""
     if not user.is_authenticated:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reflect.access import cohorts_administered_by, cohorts_as, roles_in, trainees_of
@@ -31,6 +32,7 @@ from reflect.assessment.view_helpers import (
     _status,
 )
 from reflect.cohorts.models import Role
+from reflect.feedback.services import notifications_read_on_open
 
 
 def _own_submissions(request: HttpRequest, checkpoint: Checkpoint):
@@ -253,6 +255,9 @@ def submission_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "Thank you. Your tutor can see that you have read this feedback.")
             return redirect("reflect:submission-feedback", pk=submission.pk)
+    # The "feedback released" notification points here: opened by any way, it is read.
+    here = reverse("reflect:submission-feedback", kwargs={"pk": submission.pk})
+    notifications_read_on_open(user=request.user, path=here)
     context = {
         "submission": submission,
         "assessment": assessment,

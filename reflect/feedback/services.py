@@ -5,7 +5,7 @@ Who may reach an object at all is decided before: views fetch through `visible_t
 """
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -202,3 +202,14 @@ def notification_open(*, notification: Notification) -> str:
 
 def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.for_user(user).unread().update(read_at=timezone.now())
+
+
+def notifications_read_on_open(*, user: User, entry_id: int | None = None, path: str = "") -> int:
+    """The person opened a page one of their notifications points to (from an email, the
+    journal, a bookmark: anywhere but the notification itself), so those notifications
+    are read now: the ones about `entry_id`, or those whose link is `path` (or a place on
+    it, `#…`). One UPDATE, of their own unread notifications only. Returns how many."""
+    if entry_id is None and not path:
+        return 0
+    about = Q(entry_id=entry_id) if entry_id is not None else Q(url=path) | Q(url__startswith=f"{path}#")
+    return Notification.objects.filter(about, user=user, read_at__isnull=True).update(read_at=timezone.now())

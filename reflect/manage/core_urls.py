@@ -14,6 +14,7 @@ urlpatterns: list = [
     path("manage/cohorts/<int:pk>/unarchive/", views.cohort_unarchive, name="manage-cohort-unarchive"),
     path("manage/cohorts/<int:pk>/members/", member_views.members, name="manage-members"),
     path("manage/cohorts/<int:pk>/members/add/", member_views.member_add, name="manage-member-add"),
+    path("manage/cohorts/<int:pk>/members/invite/", member_views.member_invite, name="manage-member-invite"),
     path("manage/cohorts/<int:pk>/members/assign/", member_views.assign_tutors, name="manage-assign-tutors"),
     path(
         "manage/cohorts/<int:pk>/members/<int:membership_pk>/remove/",

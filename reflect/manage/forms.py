@@ -5,6 +5,7 @@ import datetime
 from django import forms
 
 from accounts.models import TIME_ZONE_CHOICES, Weekday, validate_time_zone
+from reflect.access import tutors_of
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -184,3 +185,57 @@ class MoveForm(forms.Form):
     def __init__(self, *args, cohorts, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to_cohort"].queryset = cohorts
+
+
+class InviteForm(forms.Form):
+    """One person for the members page's "Invite someone" (invite.py writes it as a roster row)."""
+
+    first_name = forms.CharField(
+        max_length=80,
+        error_messages={"required": "Enter their first name.", "max_length": "Use 80 characters or fewer."},
+    )
+    last_name = forms.CharField(
+        max_length=80,
+        required=False,
+        help_text="Leave empty if they use one name.",
+        error_messages={"max_length": "Use 80 characters or fewer."},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter their email address.",
+            "invalid": "Enter an email address such as name@example.com.",
+            "max_length": "This email address is too long.",
+        },
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices,
+        initial=Role.TRAINEE,
+        error_messages={"invalid_choice": "Choose a role from the list."},
+    )
+    tutor = forms.ModelChoiceField(
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="No tutor yet",
+        help_text="For a trainee. With no tutor, every tutor of the cohort reads them.",
+        error_messages={"invalid_choice": "Choose one of this cohort's tutors, or “No tutor yet”."},
+    )
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        # Its own names and ids: the assign form on the same page has a "tutor" field too.
+        super().__init__(*args, prefix="invite", **kwargs)
+        self.fields["tutor"].queryset = tutors_of(cohort).select_related("user").order_by("user__display_name")
+        self.fields["tutor"].label_from_instance = lambda m: str(m.user)
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        tutor, role = data.get("tutor"), data.get("role")
+        if tutor is not None and role and role != Role.TRAINEE:
+            self.add_error("tutor", "Only a trainee has a tutor: choose “No tutor yet” for a tutor or course admin.")
+        elif tutor is not None and tutor.user.email.lower() == data.get("email"):
+            self.add_error("tutor", "A trainee can't be their own tutor.")
+        return data

@@ -17,10 +17,12 @@ from reflect.access import cohorts_administered_by
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.manage import services
 from reflect.manage.access import get_cohort_for_admin
-from reflect.manage.forms import AssignTutorsForm, MemberAddForm, MemberFilterForm, MoveForm, RoleForm
+from reflect.manage.forms import AssignTutorsForm, InviteForm, MemberAddForm, MemberFilterForm, MoveForm, RoleForm
+from reflect.manage.invite import member_invite as invite_service
 from reflect.manage.models import CohortInvitation, MembershipMove
 
 PAGE_SIZE = 100
+WAITING_SHOWN = 10  # the newest open invitations listed here; all of them are on the invitations page
 MOVES_PAGE_SIZE = 50
 LAST_ADMIN = "This is the cohort's only course admin. Add another course admin before changing this role."
 ROLE_ORDER = Case(
@@ -85,7 +87,9 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
     return _members_page(request, cohort, params=request.GET)
 
 
-def _members_page(request, cohort: Cohort, *, params: QueryDict, add_form=None, assign_form=None, status=200):
+def _members_page(
+    request, cohort: Cohort, *, params: QueryDict, add_form=None, assign_form=None, invite_form=None, status=200
+):
     """The members page. `params` holds the search, filter and page numbers: the query string,
     or what the assign form posted, so a failed assign comes back to the same list."""
     filter_form = MemberFilterForm(params)
@@ -116,6 +120,7 @@ def _members_page(request, cohort: Cohort, *, params: QueryDict, add_form=None, 
     )
     moves_page = Paginator(moves, MOVES_PAGE_SIZE).get_page(state["moves_page"])
     kept = {"q": state["q"], "show": state["show"]}
+    waiting = CohortInvitation.objects.filter(cohort=cohort).open()
     has_tutors = assign_form.fields["tutor"].queryset.exists()
     context = {
         "cohort": cohort,
@@ -132,7 +137,9 @@ def _members_page(request, cohort: Cohort, *, params: QueryDict, add_form=None, 
         "assign_form": assign_form,
         "has_tutors": has_tutors,
         "can_assign": has_tutors and not cohort.is_read_only,
-        "open_invitations": CohortInvitation.objects.filter(cohort=cohort).open().count(),
+        "invite_form": invite_form or InviteForm(cohort=cohort),
+        "open_invitations": waiting.count(),
+        "waiting": waiting.order_by("-created_at", "-pk")[:WAITING_SHOWN],
         "moves": moves_page.object_list,
         "moves_page": moves_page,
         "can_move": cohorts_administered_by(request.user).active().exclude(pk=cohort.pk).exists(),
@@ -150,13 +157,40 @@ def member_add(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         membership = services.member_add(cohort=cohort, email=data["email"], role=data["role"], by=request.user)
     except services.NoSuchUser as error:
-        import_url = reverse("reflect:manage-roster-import", kwargs={"pk": cohort.pk})
-        form.add_error("email", format_html('{} <a href="{}">Invite them with a roster import</a>.', error, import_url))
-        return _members_page(request, cohort, params=QueryDict(), add_form=form, status=400)
+        # Lead them to the invitation form on the same page, already holding the address.
+        invite_form = InviteForm(cohort=cohort, initial={"email": data["email"], "role": data["role"]})
+        form.add_error("email", format_html('{} <a href="#invite-heading">Invite them</a> below.', error))
+        return _members_page(request, cohort, params=QueryDict(), add_form=form, invite_form=invite_form, status=400)
     except services.ManageError as error:
         form.add_error(None, str(error))
         return _members_page(request, cohort, params=QueryDict(), add_form=form, status=400)
     messages.success(request, f"{membership.user} added as {membership.get_role_display().lower()}.")
+    return redirect(_members_url(cohort))
+
+
+@require_POST
+def member_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Invite one person, or add them at once if their address has an account."""
+    cohort = get_cohort_for_admin(request, pk)
+    form = InviteForm(request.POST, cohort=cohort)
+    if not form.is_valid():
+        return _members_page(request, cohort, params=QueryDict(), invite_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        tutor = data["tutor"].user if data["tutor"] else None
+        fields = {f: data[f] for f in ("email", "role", "first_name", "last_name")}
+        invited = invite_service(cohort=cohort, by=request.user, tutor=tutor, **fields)
+    except services.ManageError as error:
+        form.add_error(None, str(error))
+        return _members_page(request, cohort, params=QueryDict(), invite_form=form, status=400)
+    role = Role(data["role"]).label.lower()
+    if invited.user is not None:
+        messages.success(
+            request, f"{invited.user} already had an account, so they were added as a {role} and told by email."
+        )
+    else:
+        name = invited.invitation.full_name or invited.invitation.email
+        messages.success(request, f"Invitation to join as a {role} emailed to {name}. They are listed under “Invited”.")
     return redirect(_members_url(cohort))
 
 

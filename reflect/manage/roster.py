@@ -15,6 +15,9 @@ Three steps, each a plain function the views and tests call:
   event for the import, with its counts, plus one per person added or given a
   new role, and tells the trainees who gain a reader (all in bulk, see
   `reader_notices`).
+
+The members page's "Invite someone" (invite.py) writes one person through the same
+`look_up`, `classify` and `rows_write`, so one invitation is exactly an import's.
 """
 
 import contextlib
@@ -70,7 +73,7 @@ def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
         yield values[start : start + size]
 
 
-def _look_up(cohort: Cohort, rows: list[Row]) -> Cohortview:
+def look_up(cohort: Cohort, rows: list[Row]) -> Cohortview:
     emails = sorted({row.email for row in rows if row.email} | {row.tutor_email for row in rows if row.tutor_email})
     view = Cohortview()
     for chunk in _chunks(emails):
@@ -97,7 +100,7 @@ def _with_emails(queryset, emails: list[str]):
 
 def classify(cohort: Cohort, rows: list[Row], view: Cohortview | None = None) -> list[Row]:
     """Set each row's status and a plain-words detail. Returns the same rows."""
-    view = view or _look_up(cohort, rows)
+    view = view or look_up(cohort, rows)
     tutors_in_file = {row.email for row in rows if not row.error and row.role == Role.TUTOR}
     for row in rows:
         row.status, row.detail = ERROR, row.error
@@ -187,41 +190,60 @@ def roster_apply(*, cohort: Cohort, rows: list[Row], by: User) -> Applied:
     people already on the site, role and tutor changes. Rows in error are skipped.
     Emails are sent by Celery tasks once the writes are committed (mailing.py)."""
     with transaction.atomic():
-        _take_turn(cohort)
-        view = _look_up(cohort, rows)
+        take_turn(cohort)
+        view = look_up(cohort, rows)
         rows = classify(cohort, rows, view)
         result = Applied(errors=[row for row in rows if row.status == ERROR])
         result.unchanged = sum(1 for row in rows if row.status == MEMBER)
-        new_invitations = _create_invitations(cohort, [row for row in rows if row.status == NEW], by)
-        result.invited = len(new_invitations)
-        updated = [row for row in rows if row.status == UPDATED]
-        _update_invitations([row for row in updated if row.email not in view.users], view)
-        member_rows = [row for row in updated if row.email in view.users]
-        # Only rows for people with accounts change who reads whom; a file of new people
-        # (invitations only) skips comparing the cohort's readers.
-        watching = reader_notices(cohort=cohort, by=by) if member_rows else contextlib.nullcontext()
-        with watching:
-            added, changed = _write_memberships(cohort, member_rows, view)
-            _assign_tutors(cohort, [row for row in member_rows if row.tutor_email])
-        to_email = mailing.members_added_notify(cohort=cohort, added=added, by=by)
-        mailing.cohort_emails_enqueue(
-            cohort=cohort, invitation_ids=[invitation.pk for invitation in new_invitations], added=to_email
-        )
-        result.added = len(added)
-        result.updated = len(updated) - len(added)
+        written = rows_write(cohort, rows, view, by)
+        result.invited = len(written.invitations)
+        result.added = len(written.added)
+        result.updated = written.updated - len(written.added)
         result.after_another_import = _nothing_done(result) and _imported_just_now(cohort)
-        _audit(cohort, by, result, added, changed)
+        _audit(cohort, by, result, written.added, written.changed)
     return result
 
 
-def _take_turn(cohort: Cohort) -> None:
-    """Wait until no other import into this cohort is being applied (a lock on the cohort's
-    row, held until commit). Otherwise two previews of one file, applied at once, both find
-    a person new and both insert an invitation, and the second fails on the unique
-    constraint. Taking turns, the second classifies only after the first has committed, and
-    finds everyone already invited. FOR NO KEY UPDATE (PostgreSQL) leaves rows that only
-    refer to the cohort (entries, memberships) free to be written meanwhile. SQLite has no
-    row locks (Django leaves the clause out), so there applies do not take turns."""
+@dataclass
+class Written:
+    invitations: list[CohortInvitation]  # new ones
+    added: list[tuple[User, str]]  # people with an account who joined the cohort, and their role
+    changed: list[tuple[User, str]]  # members whose role changed, and the change in words
+    updated: int  # rows UPDATED: invitations changed, people added or changed
+
+
+def rows_write(cohort: Cohort, rows: list[Row], view: Cohortview, by: User) -> Written:
+    """Write the classified rows (`classify`, with the same `view`) in the caller's
+    transaction: an invitation per new row, invitations changed, memberships and tutor
+    assignments for people with an account (trainees who gain a reader are told), and
+    the emails recorded in the outbox, sent once the transaction commits. Rows already
+    members, or in error, are left alone. Writes no audit event: the caller says why."""
+    new_invitations = _create_invitations(cohort, [row for row in rows if row.status == NEW], by)
+    updated = [row for row in rows if row.status == UPDATED]
+    _update_invitations([row for row in updated if row.email not in view.users], view)
+    member_rows = [row for row in updated if row.email in view.users]
+    # Only rows for people with accounts change who reads whom; a file of new people
+    # (invitations only) skips comparing the cohort's readers.
+    watching = reader_notices(cohort=cohort, by=by) if member_rows else contextlib.nullcontext()
+    with watching:
+        added, changed = _write_memberships(cohort, member_rows, view)
+        _assign_tutors(cohort, [row for row in member_rows if row.tutor_email])
+    to_email = mailing.members_added_notify(cohort=cohort, added=added, by=by)
+    mailing.cohort_emails_enqueue(
+        cohort=cohort, invitation_ids=[invitation.pk for invitation in new_invitations], added=to_email
+    )
+    return Written(invitations=new_invitations, added=added, changed=changed, updated=len(updated))
+
+
+def take_turn(cohort: Cohort) -> None:
+    """Wait until no other import (or single invitation) into this cohort is being
+    applied (a lock on the cohort's row, held until commit). Otherwise two previews of
+    one file, applied at once, both find a person new and both insert an invitation,
+    and the second fails on the unique constraint. Taking turns, the second classifies
+    only after the first has committed, and finds everyone already invited. FOR NO KEY
+    UPDATE (PostgreSQL) leaves rows that only refer to the cohort (entries, memberships)
+    free to be written meanwhile. SQLite has no row locks (Django leaves the clause
+    out), so there applies do not take turns."""
     no_key = connection.features.has_select_for_no_key_update
     Cohort.objects.select_for_update(no_key=no_key).filter(pk=cohort.pk).values_list("pk").get()
 

@@ -222,13 +222,14 @@ def _row(line: int, record: list[str], columns: dict[str, int]) -> Row:
     )
     role = value("role")
     row.role = ROLES.get("".join(role.lower().split()).replace("_", "").replace("-", "") or "trainee", "")
-    row.error = _row_error(row, role)
+    row.error = row_error(row, role)
     if not row.role:
         row.role = role
     return row
 
 
-def _row_error(row: Row, role_text: str) -> str:
+def row_error(row: Row, role_text: str) -> str:
+    """What is wrong with this row on its own, in plain words ("" when nothing)."""
     if not row.email:
         return "No email address."
     if not _is_email(row.email):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reflect.access import programmes_administered_by
+from reflect.access import manages_programmes, programmes_administered_by
 from reflect.assessment.models import Checkpoint, SubmissionStatus
 from reflect.cohorts.models import Cohort, Membership, Role
 from reflect.journal.models import JournalEntry, Status
@@ -22,10 +22,6 @@ from reflect.manage.access import get_cohort_for_admin, get_programme_for_admin
 from reflect.manage.forms import CohortForm, ProgrammeForm
 
 JOURNALED_WITHIN = datetime.timedelta(days=7)
-
-
-def may_create_programme(user) -> bool:
-    return user.is_staff or programmes_administered_by(user).exists()
 
 
 # --- Figures ----------------------------------------------------------------
@@ -114,7 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
-    if not may_create_programme(request.user):
+    if not manages_programmes(request.user):
         raise Http404
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from reflect.assessment.evidence import EvidenceFormMixin, criteria_evidenced, evidence_set
-from reflect.feedback.services import comment_thread
+from reflect.feedback.services import comment_thread, notifications_read_on_open
 from reflect.journal import editor, views
 from reflect.journal.forms import EntryForm
 from reflect.journal.models import JournalEntry
@@ -40,6 +40,8 @@ EDITOR = EvidenceEditor()
 @require_GET
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entry = views.get_readable(request, pk)
+    # Read here, the entry's notifications are read too, however the person came.
+    notifications_read_on_open(user=request.user, entry_id=entry.pk)
     context = {
         **views.entry_context(request, entry),
         "evidence": criteria_evidenced(entry),

@@ -539,6 +539,15 @@ MANAGE = [
         shows={CA: ("Avery Author", "Casey Assignedtutor")},
     ),
     Url("reflect:manage-member-add", **post_only(who(404, {ADMINS_P1: 400})), kwargs={"pk": "cohort"}),
+    # Inviting one person: an empty form is refused with its errors; a complete one invites.
+    Url("reflect:manage-member-invite", **post_only(who(404, {ADMINS_P1: 400})), kwargs={"pk": "cohort"}),
+    Url(
+        "reflect:manage-member-invite",
+        variant="complete",
+        **post_only(who(404, {ADMINS_P1: to("reflect:manage-members")})),
+        kwargs={"pk": "cohort"},
+        data={"invite-first_name": "Quinn", "invite-email": "quinn.new@example.test", "invite-role": "trainee"},
+    ),
     Url("reflect:manage-assign-tutors", **post_only(who(404, {ADMINS_P1: 400})), kwargs={"pk": "cohort"}),
     Url(
         "reflect:manage-member-remove",
@@ -635,6 +644,8 @@ MANAGE = [
 # --- Accounts ------------------------------------------------------------------------------------------------------
 
 ACCOUNTS = [
+    # Every browser asks for it, signed in or not: sent to the static file.
+    Url("favicon", get=who("302>/static/favicon.ico", anon="302>/static/favicon.ico"), post=who(GONE, anon=GONE)),
     # Signed links: they work for whoever holds them, signed in or not.
     Url(
         "accounts:accept-invitation",

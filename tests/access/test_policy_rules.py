@@ -9,14 +9,16 @@ checks that it does). They are fast: no HTTP, a few queries each.
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import OuterRef
+from django.db.models import OuterRef, Value
 from django.utils import timezone
 
 from accounts.models import User
 from reflect.access import (
     cohorts_administered_by,
     cohorts_as,
+    manages_programmes,
     programmes_administered_by,
+    roles_anywhere,
     roles_in,
     runs_cohort,
     staff_cohorts,
@@ -42,7 +44,7 @@ from reflect.assessment.models import (
 from reflect.cohorts.models import Cohort, Role
 from reflect.feedback.models import Comment
 from reflect.journal.models import JournalEntry
-from tests.access.world import AT, AU, CA, MO, OT, PA, ROLES, SM, TUTORS_A, UT, XA, XT, _levels
+from tests.access.world import AT, AU, CA, MO, OT, PA, ROLES, SM, SO, TUTORS_A, UT, XA, XT, _levels
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +109,22 @@ def test_programme_admins_and_course_admins_run_every_cohort_of_their_programme(
     cohort_b = Cohort.objects.get(pk=b)
     each_role(world, {CA: True, PA: True}, lambda u: runs_cohort(u, cohort_b) or set())
     assert not runs_cohort(world.users[XA], cohort_b)
+
+
+def test_the_roles_a_person_holds_anywhere_which_decide_their_menu(world):
+    """A trainee or tutor anywhere (any cohort, any programme); running a programme (as a
+    course admin or in Programme.admins); and Manage, which site operators get too."""
+
+    def flag(name):
+        return lambda u: roles_anywhere(u)[name] or set()
+
+    each_role(world, {AU: True, OT: True}, flag("is_trainee"))
+    each_role(world, {AT: True, UT: True, SM: True, MO: True, XT: True}, flag("is_tutor"))
+    each_role(world, {CA: True, PA: True, XA: True}, flag("runs_programme"))
+    each_role(world, {CA: True, PA: True, XA: True, SO: True}, flag("manages"))
+    each_role(world, {CA: True, PA: True, XA: True, SO: True}, lambda u: manages_programmes(u) or set())
+    # The caller's own annotations ride along in the same query.
+    assert roles_anywhere(world.users[AU], marker=Value(7))["marker"] == 7
 
 
 def test_staff_cohorts_are_those_tutored_and_those_run(world):

@@ -34,7 +34,8 @@ def test_entries_of_an_archived_cohort_can_be_read_but_not_changed(trainee, coho
     assert client.get(f"/journal/{entry.pk}/edit/").status_code == 404
     assert client.post(f"/journal/{entry.pk}/delete/").status_code == 404
     assert JournalEntry.objects.get(pk=entry.pk).deleted_at is None
-    assert "You need to be a trainee in a cohort" in client.get("/journal/new/").content.decode()
+    new_entry = client.get("/journal/new/").content.decode()
+    assert "Your cohort has been archived, so new entries can't be written." in new_entry
 
 
 def test_archived_cohort_is_hidden_from_the_tutor_dashboard_but_its_page_still_reads(tutor, archived, client_for):

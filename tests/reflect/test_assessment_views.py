@@ -575,8 +575,9 @@ def test_feedback_page_queries_do_not_grow_with_the_rubric(
     submission = make_submission(checkpoint, trainee)
     services.assessment_release(assessment=mark(submission, tutor), by=tutor)
     client = client_for(trainee)
-    # session, user, unread count, submission, released assessment, scores, criteria, levels, other attempts.
-    with django_assert_num_queries(9):
+    # session, user, unread count, submission, released assessment, its notification marked read, scores,
+    # criteria, levels, other attempts.
+    with django_assert_num_queries(10):
         assert client.get(f"/submissions/{submission.pk}/feedback/").status_code == 200
 
 

@@ -187,7 +187,8 @@ def test_new_entry_from_a_prompt_quotes_it(trainee, client_for):
 
 def test_a_tutor_without_a_trainee_membership_is_told_they_cannot_journal(tutor, client_for):
     page = client_for(tutor).get("/journal/new/").content.decode()
-    assert "You need to be a trainee in a cohort" in page
+    assert "Journals in Reflect are kept by trainees, so there is nothing for you to write here." in page
+    assert "Your course admin can add you" not in page
 
 
 def test_editor_shows_the_saved_session_date_so_resaving_keeps_it(trainee, cohort, client_for, make_entry):

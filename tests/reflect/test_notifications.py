@@ -3,13 +3,17 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from reflect.assessment import services as assessment_services
 from reflect.cohorts.models import Membership, Role
 from reflect.feedback import services
 from reflect.feedback.models import Notification, NotificationKind
 from reflect.feedback.notify import notify
 from reflect.journal.models import Visibility
+from tests.reflect.assessment_factories import make_checkpoint, make_submission, mark
 
 pytestmark = pytest.mark.django_db
 
@@ -290,3 +294,52 @@ def test_list_queries_do_not_grow(trainee, client_for, django_assert_num_queries
 
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get("/notifications/").status_code == 200
+
+
+# Opening the page a notification points to, another way ----------------------------------------------------------
+
+
+def test_opening_the_entry_from_the_journal_reads_its_notifications_only(
+    shared, trainee, tutor, cohort, make_entry, client_for
+):
+    services.comment_create(entry=shared, author=tutor, body="One")
+    services.comment_create(entry=shared, author=tutor, body="Two")
+    other_entry = make_entry(trainee, cohort, title="Another", visibility=Visibility.SHARED)
+    services.comment_create(entry=other_entry, author=tutor, body="Elsewhere")
+    tutors_own = notify(
+        user=tutor, kind=NotificationKind.REPLY, summary="x", url=f"/journal/{shared.pk}/", entry=shared
+    )
+    client = client_for(trainee)
+    assert nav_unread(client) == 3
+
+    assert client.get(f"/journal/{shared.pk}/").status_code == 200
+
+    assert nav_unread(client) == 1
+    assert not Notification.objects.filter(user=trainee, entry=shared, read_at__isnull=True).exists()
+    assert Notification.objects.get(user=trainee, entry=other_entry).read_at is None
+    tutors_own.refresh_from_db()
+    assert tutors_own.read_at is None  # someone else's notice about the same entry stays theirs
+
+
+def test_marking_them_read_is_one_update(shared, trainee, tutor):
+    for body in ("One", "Two", "Three"):
+        services.comment_create(entry=shared, author=tutor, body=body)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.notifications_read_on_open(user=trainee, entry_id=shared.pk) == 3
+    assert len(queries) == 1 and queries[0]["sql"].startswith("UPDATE")
+    assert services.notifications_read_on_open(user=trainee, entry_id=shared.pk) == 0
+
+
+def test_opening_released_feedback_directly_reads_its_notification(trainee, tutor, cohort, client_for):
+    submission = make_submission(make_checkpoint(cohort), trainee)
+    assessment_services.assessment_release(assessment=mark(submission, tutor), by=tutor)
+    elsewhere = notify(user=trainee, kind=NotificationKind.COMMENT, summary="x", url="/journal/")
+    client = client_for(trainee)
+    assert nav_unread(client) == 2
+
+    assert client.get(f"/submissions/{submission.pk}/feedback/").status_code == 200
+
+    assert nav_unread(client) == 1
+    assert Notification.objects.get(kind=NotificationKind.FEEDBACK_RELEASED).read_at is not None
+    elsewhere.refresh_from_db()
+    assert elsewhere.read_at is None
