@@ -1,4 +1,4 @@
-"""The tutor's side: a submission, the marking grid, release and moderation.
+"""The tutor's side: a submission, the marking grid and release (moderation: moderation_views).
 
 Every object is fetched through a `visible_to` queryset, so what a person may not
 see answers 404; refused actions (AssessmentError) are shown, never half-applied."""
@@ -24,7 +24,6 @@ from reflect.assessment.models import (
 from reflect.assessment.view_helpers import (
     _after_grid_save,
     _criteria,
-    _grid_rows,
     _history,
     _posted_grid,
     _save_grid,
@@ -206,58 +205,3 @@ def assessment_release(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("reflect:assessment-edit", pk=assessment.pk)
     messages.success(request, f"Feedback released to {assessment.submission.trainee}. They have been notified.")
     return redirect("reflect:submission-detail", pk=assessment.submission_id)
-
-
-@require_http_methods(["GET", "POST"])
-def submission_moderate(request: HttpRequest, pk: int) -> HttpResponse:
-    """First and second marking side by side, and the agreed marking that gets released.
-    Only the allocated moderator comes here; for everyone else it is not found."""
-    submission = _tutor_submission(request, pk)
-    if not policy.is_moderator(request.user, submission):
-        raise Http404
-    markings = {
-        a.role: a
-        for a in Assessment.objects.visible_to(request.user).filter(submission=submission).select_related("assessor")
-    }
-    first, second = markings.get(MarkingRole.FIRST), markings.get(MarkingRole.SECOND)
-    if not (first and second and first.is_complete and second.is_complete):
-        messages.info(request, "Moderation opens once both the first and the second marking are complete.")
-        return redirect("reflect:submission-detail", pk=submission.pk)
-    # Another tutor's agreed marking is shown only once complete, like any marking (visible_to).
-    agreed = markings.get(MarkingRole.AGREED)
-    moderator = submission.assessments.filter(role=MarkingRole.AGREED).values_list("assessor_id", flat=True).first()
-    criteria = _criteria(first.rubric_id)
-    comparison = services.agreement(first=first, second=second)
-    if agreed is not None:
-        grid = _saved_grid(agreed, criteria)
-        initial = {"overall_feedback": agreed.overall_feedback, "outcome": agreed.outcome}
-    else:
-        prefill = {row["criterion"].pk: row["first"].level_id for row in comparison if row["agree"]}
-        grid = _grid_rows(criteria, prefill, {})
-        initial = {"outcome": first.outcome if first.outcome == second.outcome else ""}
-    form, status = GridForm(criteria=criteria, initial=initial), 200
-    if request.method == "POST":
-        form = GridForm(request.POST, criteria=criteria)
-        saved = _save_grid(
-            request, form, lambda: services.moderation_start(submission=submission, moderator=request.user)
-        )
-        if saved is not None:
-            return _after_grid_save(request, saved, request.path)
-        grid, status = _posted_grid(request.POST, criteria), 400
-    agreeing = sum(1 for row in comparison if row["agree"])
-    context = {
-        "submission": submission,
-        "first": first,
-        "second": second,
-        "agreed": agreed,
-        "comparison": comparison,
-        "percent": round(100 * agreeing / len(comparison)) if comparison else 0,
-        "agreeing": agreeing,
-        "form": form,
-        "moderator_elsewhere": moderator is not None and moderator != request.user.pk,
-        "editable": submission.status == SubmissionStatus.SUBMITTED
-        and moderator in (None, request.user.pk)
-        and not (agreed and agreed.is_released),
-        **grid,
-    }
-    return render(request, "reflect/assessment/moderate.html", context, status=status)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from reflect.assessment import policy
+from reflect.assessment import moderation, policy
 from reflect.assessment.errors import AssessmentError
 from reflect.assessment.models import (
     AllocationRole,
@@ -262,6 +262,8 @@ def assessment_save(
             )
         if not outcome:
             raise AssessmentError("Please choose an outcome before completing.")
+        if assessment.role == MarkingRole.AGREED:
+            _refuse_unmerged(comments, overall_feedback, criteria)
     assessment.scores.exclude(criterion_id__in=levels).delete()
     for criterion_id, level_id in levels.items():
         Score.objects.update_or_create(
@@ -278,6 +280,18 @@ def assessment_save(
         assessment.completed_at = None
     assessment.save()
     return assessment
+
+
+def _refuse_unmerged(comments: dict[int, str], overall_feedback: str, criteria: dict) -> None:
+    """An agreed marking is what the trainee reads, so it completes only once the
+    moderator has merged or chosen between the markers' labelled comments."""
+    names = moderation.unmerged(comments, overall_feedback, {pk: c.title for pk, c in criteria.items()})
+    if names:
+        raise AssessmentError(
+            f"Still in both markers' words: {', '.join(f'“{n}”' for n in names)}. Edit each into one text without "
+            f"the {moderation.FIRST_LABEL} and {moderation.SECOND_LABEL} labels (or use one marker's) before "
+            "completing: the trainee reads exactly what you agree."
+        )
 
 
 def total_points(assessment: Assessment) -> int:
@@ -304,7 +318,7 @@ def agreement(*, first: Assessment, second: Assessment) -> list[dict]:
 
 @transaction.atomic
 def moderation_start(*, submission: Submission, moderator: User) -> Assessment:
-    """The agreed marking, prefilled where first and second markers agree."""
+    """The agreed marking, started from both markings (moderation.starting_point)."""
     _refuse_if_archived(submission.checkpoint.cohort_id)
     # Serialise moderators of one submission so only one agreed marking is ever created.
     Submission.objects.select_for_update().filter(pk=submission.pk).first()
@@ -314,17 +328,19 @@ def moderation_start(*, submission: Submission, moderator: User) -> Assessment:
     if MarkingRole.AGREED in markings:
         return markings[MarkingRole.AGREED]
     first, second = markings[MarkingRole.FIRST], markings[MarkingRole.SECOND]  # both complete: can_moderate
+    start = moderation.starting_point(first, second, agreement(first=first, second=second))
     agreed = Assessment.objects.create(
         submission=submission,
         assessor=moderator,
         rubric=first.rubric,
         role=MarkingRole.AGREED,
-        outcome=first.outcome if first.outcome == second.outcome else "",
+        outcome=start.outcome,
+        overall_feedback=start.overall_feedback,
     )
+    # A comment is stored with its level, so only the criteria both markers agree on start filled.
     Score.objects.bulk_create(
-        Score(assessment=agreed, criterion=row["criterion"], level=row["first"].level)
-        for row in agreement(first=first, second=second)
-        if row["agree"]
+        Score(assessment=agreed, criterion_id=pk, level_id=level_id, comment=start.comments.get(pk, ""))
+        for pk, level_id in start.levels.items()
     )
     return agreed
 

@@ -3,7 +3,7 @@ the `reflect` namespace (no app_name here, so names stay `reflect:checkpoint-lis
 
 from django.urls import path
 
-from reflect.assessment import marking_views, rubric_urls, views
+from reflect.assessment import marking_views, moderation_views, rubric_urls, views
 
 urlpatterns: list = [
     path("checkpoints/", views.checkpoint_list, name="checkpoint-list"),
@@ -13,7 +13,7 @@ urlpatterns: list = [
     path("submissions/<int:pk>/", marking_views.submission_detail, name="submission-detail"),
     path("submissions/<int:pk>/withdraw/", views.submission_withdraw, name="submission-withdraw"),
     path("submissions/<int:pk>/assess/", marking_views.submission_assess, name="submission-assess"),
-    path("submissions/<int:pk>/moderate/", marking_views.submission_moderate, name="submission-moderate"),
+    path("submissions/<int:pk>/moderate/", moderation_views.submission_moderate, name="submission-moderate"),
     path("submissions/<int:pk>/allocate/", marking_views.submission_allocate, name="submission-allocate"),
     path("submissions/<int:pk>/feedback/", views.submission_feedback, name="submission-feedback"),
     path("assessments/<int:pk>/", marking_views.assessment_edit, name="assessment-edit"),

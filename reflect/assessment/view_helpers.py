@@ -71,10 +71,15 @@ def _saved_grid(assessment: Assessment | None, criteria: list[Criterion]) -> dic
     )
 
 
+def _posted_choices(post, criteria: list[Criterion]) -> tuple[dict[int, int], dict[int, str]]:
+    """criterion id → the level id, and → the comment, as posted."""
+    selected = {c.pk: int(post[f"level-{c.pk}"]) for c in criteria if post.get(f"level-{c.pk}", "").isdigit()}
+    return selected, {c.pk: post.get(f"comment-{c.pk}", "") for c in criteria}
+
+
 def _posted_grid(post, criteria: list[Criterion]) -> dict:
     """The grid as it was posted, so a refused save keeps what the tutor chose."""
-    selected = {c.pk: int(post[f"level-{c.pk}"]) for c in criteria if post.get(f"level-{c.pk}", "").isdigit()}
-    return _grid_rows(criteria, selected, {c.pk: post.get(f"comment-{c.pk}", "") for c in criteria})
+    return _grid_rows(criteria, *_posted_choices(post, criteria))
 
 
 def _save_grid(request: HttpRequest, form: GridForm, get_assessment) -> Assessment | None:

@@ -79,11 +79,12 @@ def browser():
 
 @pytest.fixture
 def new_context(browser, live_server) -> Iterator[Callable]:
-    """Make a fresh browser context (own cookies and storage), closed after the test."""
+    """Make a fresh browser context (own cookies and storage), closed after the test.
+    Options go to Playwright's new_context, e.g. viewport={"width": 390, "height": 844}."""
     contexts = []
 
-    def make():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    def make(**options):
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
         context.set_default_navigation_timeout(DEFAULT_TIMEOUT_MS)
         contexts.append(context)

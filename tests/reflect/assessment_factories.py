@@ -88,15 +88,16 @@ def mark(
     complete: bool = True,
     feedback: str = "Thoughtful work.",
     levels=None,
+    comments=None,
 ) -> Assessment:
-    """Start this tutor's marking and fill the whole grid."""
+    """Start this tutor's marking and fill the whole grid (`comments`: criterion id → text)."""
     assessment = services.assessment_start(submission=submission, assessor=tutor)
     levels = levels if levels is not None else full_levels(assessment.rubric, index)
     return services.assessment_save(
         assessment=assessment,
         by=tutor,
         levels=levels,
-        comments={},
+        comments=comments or {},
         overall_feedback=feedback,
         outcome=outcome,
         complete=complete,
