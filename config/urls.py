@@ -20,6 +20,9 @@ def favicon(request):
     return redirect(static("favicon.ico"))
 
 
+# A request too big to read becomes a message the editor can show (see reflect.journal.editor).
+handler400 = "reflect.journal.editor.bad_request"
+
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),

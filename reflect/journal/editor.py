@@ -6,12 +6,14 @@ that reflect.pages passes in, so this module never imports them."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import RequestDataTooBig
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from reflect.access import cohorts_as
@@ -19,8 +21,13 @@ from reflect.cohorts.models import Cohort, Role
 from reflect.journal import services
 from reflect.journal.forms import EntryForm
 from reflect.journal.markdown import render_markdown
-from reflect.journal.models import JournalEntry
-from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body
+from reflect.journal.models import BODY_MAX, JournalEntry
+from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body, section_field_name
+
+TOO_LONG = (
+    "This entry is too long to save: an entry can be up to {limit:,} characters. "
+    "Please shorten it or split it into two entries; everything you typed is still in the page."
+)
 
 
 class Editor:
@@ -64,8 +71,31 @@ def _render(request: HttpRequest, form: EntryForm, entry: JournalEntry | None, s
         "templates": TEMPLATE_CHOICES,
         "has_cohort": bool(form.fields["cohort"].queryset.exists()),
         "autosave_interval": settings.AUTOSAVE_INTERVAL_SECONDS,
+        "body_max": BODY_MAX,
+        "upload_max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+        "latest_entry": _latest_entry(request) if entry is None else None,
     }
     return render(request, "reflect/entry_form.html", context, status=status)
+
+
+def _editor_text(initial: dict) -> dict:
+    """A templated entry's body is composed from its sections; the editor's (hidden) free
+    writing box starts empty, so switching to Free writing brings the sections back once."""
+    if initial.get("template", FREE) != FREE:
+        initial["body"] = ""
+    return initial
+
+
+def _latest_entry(request: HttpRequest) -> dict | None:
+    """The text of the user's most recently saved entry, so the new-entry page can tell
+    a browser copy that a last save on leaving did reach from one that never arrived."""
+    entry = JournalEntry.objects.editable_by(request.user).order_by("-updated_at").first()
+    if entry is None:
+        return None
+    saved = {**EntryForm.initial_from_entry(entry, with_tags=False), **(entry.pending or {}).get("data", {})}
+    values = _editor_text(saved)
+    text_fields = ["title", "body", *(section_field_name(t, s.key) for t, stages in STAGES.items() for s in stages)]
+    return {"id": entry.pk, "values": {k: str(values.get(k) or "") for k in text_fields}}
 
 
 def _cohorts_for(request: HttpRequest, entry: JournalEntry | None) -> list[Cohort]:
@@ -99,10 +129,12 @@ def entry_new(request: HttpRequest, editor: Editor) -> HttpResponse:
             return _after_save(request, entry)
         return _render(request, form, None, status=400)
     initial = {}
+    template = request.GET.get("template") if request.GET.get("template") in STAGES else FREE
+    initial["template"] = template
     if request.GET.get("prompt"):
-        initial["body"] = f"> {request.GET['prompt'][:500]}\n\n"
-    if request.GET.get("template") in STAGES:
-        initial["template"] = request.GET["template"]
+        # The prompt goes where the trainee will write: the body, or a template's first section.
+        field = "body" if template == FREE else section_field_name(template, STAGES[template][0].key)
+        initial[field] = f"> {request.GET['prompt'][:500]}\n\n"
     return _render(request, _form(request, editor, initial=initial, cohorts=_cohorts_for(request, None)), None)
 
 
@@ -117,6 +149,7 @@ def entry_edit(request: HttpRequest, pk: int, editor: Editor) -> HttpResponse:
     if entry.pending:
         initial.update(entry.pending.get("data", {}))
         messages.info(request, "You have unpublished changes; they are loaded below. Publish to update the entry.")
+    initial = _editor_text(initial)
     return _render(request, _form(request, editor, initial=initial, cohorts=_cohorts_for(request, entry)), entry)
 
 
@@ -146,6 +179,7 @@ def entry_autosave(request: HttpRequest, editor: Editor) -> JsonResponse:
             "saved": True,
             "id": saved.pk,
             "saved_at": saved_at.isoformat(),
+            "updated_at": timezone.localtime(saved.updated_at).isoformat(),
             "saved_label": f"Saved at {date_filter(saved_at, 'H:i')}",
             "edit_url": reverse("reflect:entry-edit", kwargs={"pk": saved.pk}),
         }
@@ -160,3 +194,15 @@ def entry_preview(request: HttpRequest) -> HttpResponse:
     template = data.get("template") or FREE
     text = data.get("body", "") if template == FREE else compose_body(template, data.get("sections", {}))
     return render(request, "reflect/_entry_preview.html", {"html": render_markdown(text[:100_000])})
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400. A request bigger than DATA_UPLOAD_MAX_MEMORY_SIZE fails before any view
+    runs (the CSRF check reads the form); the editor's autosave gets JSON it can put in
+    plain words rather than a bare 400 it would take for a lost session."""
+    if isinstance(exception, RequestDataTooBig):
+        message = TOO_LONG.format(limit=BODY_MAX)
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"saved": False, "message": message, "errors": {"body": [message]}}, status=413)
+        return HttpResponse(message, content_type="text/plain; charset=utf-8", status=413)
+    return defaults.bad_request(request, exception)

@@ -185,10 +185,12 @@ class EntryForm(forms.Form):
         }
         data["sections"] = sections
         text = data.get("body", "") if template == FREE else compose_body(template, sections)
-        if len(text) > BODY_MAX:
+        # Browsers send each line break as two characters; count it as the editor's counter does.
+        length = len(text.replace("\r\n", "\n"))
+        if length > BODY_MAX:
             self.add_error(
                 "body" if template == FREE else None,
-                f"Your reflection is {len(text):,} characters long; the limit is {BODY_MAX:,}. "
+                f"Your reflection is {length:,} characters long; the limit is {BODY_MAX:,}. "
                 "Please shorten it or split it into two entries.",
             )
         if self.publishing and not text.strip():
@@ -198,7 +200,7 @@ class EntryForm(forms.Form):
         return data
 
     @staticmethod
-    def initial_from_entry(entry: JournalEntry) -> dict:
+    def initial_from_entry(entry: JournalEntry, *, with_tags: bool = True) -> dict:
         initial = {
             "title": entry.title,
             "kind": entry.kind,
@@ -214,8 +216,9 @@ class EntryForm(forms.Form):
             "body_note": entry.body_note,
             "visibility": entry.visibility,
             "cohort": entry.cohort_id,
-            "tags": ", ".join(t.name for t in entry.tags.all()),
         }
+        if with_tags:
+            initial["tags"] = ", ".join(t.name for t in entry.tags.all())
         for key, text in (entry.sections or {}).items():
             initial[section_field_name(entry.template, key)] = text
         return initial

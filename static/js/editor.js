@@ -29,12 +29,51 @@
   function showClientFields() {
     if (clientFields) clientFields.hidden = kindSelect.value !== "client_work";
   }
-  templateSelect.addEventListener("change", showTemplate);
+  // Switching template moves what was written into the new template's fields, so
+  // nothing typed is lost: free text goes into the first section, and sections come
+  // back into the body (with their headings when more than one has text).
+  const stageLabels = {};
+  form.querySelectorAll("textarea[data-template]").forEach(function (el) {
+    const label = form.querySelector("label[for='" + el.id + "']");
+    stageLabels[el.name] = label ? label.textContent.replace("*", "").trim() : el.name;
+  });
+  function sectionFields(template) {
+    return Array.prototype.slice.call(form.querySelectorAll("textarea[data-template='" + template + "']"));
+  }
+  function textOf(template) {
+    if (template === "free") return form.querySelector("textarea[name=body]").value.trim();
+    const filled = sectionFields(template).filter(function (el) { return el.value.trim(); });
+    if (filled.length === 1 && filled[0] === sectionFields(template)[0]) return filled[0].value.trim();
+    return filled.map(function (el) { return "### " + stageLabels[el.name] + "\n\n" + el.value.trim(); }).join("\n\n");
+  }
+  function clearText(template) {
+    if (template === "free") form.querySelector("textarea[name=body]").value = "";
+    else sectionFields(template).forEach(function (el) { el.value = ""; });
+  }
+  function carryText(from, to) {
+    const text = textOf(from);
+    if (!text || from === to) return;
+    const target = to === "free" ? form.querySelector("textarea[name=body]") : sectionFields(to)[0];
+    if (!target) return;
+    clearText(from);
+    target.value = target.value.trim() ? target.value.trim() + "\n\n" + text : text;
+  }
+  let shownTemplate = templateSelect.value;
+  templateSelect.addEventListener("change", function () {
+    carryText(shownTemplate, templateSelect.value);
+    shownTemplate = templateSelect.value;
+    showTemplate();
+    updateCounter();
+  });
   kindSelect.addEventListener("change", showClientFields);
   showTemplate();
   showClientFields();
 
   // --- local backup ------------------------------------------------------
+  // The copy records which entry it belongs to and the server's saved time when it
+  // was taken, so it is only offered when it holds text the server doesn't have.
+  const backupNote = form.querySelector("[data-backup-status]");
+  const NOT_RESTORED = ["entry_id", "version", "action", "csrfmiddlewaretoken"];
   function storageKey() {
     return "reflect-draft-" + (entryIdInput.value || "new");
   }
@@ -46,41 +85,100 @@
     return values;
   }
   function backupLocally() {
+    const copy = { at: new Date().toISOString(), entry: entryIdInput.value || null, serverSavedAt: form.dataset.savedAt || null, values: fieldValues() };
     try {
-      localStorage.setItem(storageKey(), JSON.stringify({ at: new Date().toISOString(), values: fieldValues() }));
-    } catch (e) { /* storage full or disabled: the server copy still stands */ }
+      localStorage.setItem(storageKey(), JSON.stringify(copy));
+      if (backupNote) backupNote.hidden = true;
+    } catch (e) {
+      // Storage full or disabled: the server copy still stands, but say so.
+      if (backupNote) backupNote.hidden = false;
+    }
   }
   function clearBackup() {
     try { localStorage.removeItem(storageKey()); localStorage.removeItem("reflect-draft-new"); } catch (e) {}
   }
+  function readBackup(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function differsFrom(backup, values) {
+    return Object.keys(backup.values).some(function (k) {
+      return NOT_RESTORED.indexOf(k) === -1 && k in values && (backup.values[k] || "").trim() !== (values[k] || "").trim();
+    });
+  }
+  // The user's latest entry, as the server has it (new page only): a copy of a new
+  // entry that a last save on leaving did reach is already there.
+  function alreadyOnServer(backup) {
+    const script = document.getElementById("latest-entry");
+    const latest = script ? JSON.parse(script.textContent || "null") : null;
+    return !!latest && !differsFrom({ values: latest.values }, backup.values);
+  }
   function offerRestore() {
-    let backup = null;
-    try { backup = JSON.parse(localStorage.getItem(storageKey()) || "null"); } catch (e) {}
-    if (!backup) return;
-    const savedAt = form.dataset.savedAt ? new Date(form.dataset.savedAt) : null;
-    if (savedAt && new Date(backup.at) <= savedAt) return;
-    const current = fieldValues();
-    const differs = Object.keys(backup.values).some(function (k) { return k !== "entry_id" && backup.values[k] !== current[k]; });
-    if (!differs) return;
+    const key = storageKey();
+    if (entryIdInput.value) {
+      // A copy of this entry from before its first save: drop it once the server has it.
+      const first = readBackup("reflect-draft-new");
+      if (first && first.values && !differsFrom(first, fieldValues())) try { localStorage.removeItem("reflect-draft-new"); } catch (e) {}
+    }
+    const backup = readBackup(key);
+    if (!backup || !backup.values) return;
+    const savedAt = form.dataset.savedAt;
+    // Saved again since the copy was taken (server times, so no clock skew): the
+    // server's text is the newer one.
+    const staleCopy = entryIdInput.value && savedAt && backup.serverSavedAt && new Date(savedAt) > new Date(backup.serverSavedAt);
+    const belongsElsewhere = backup.entry && backup.entry !== entryIdInput.value;
+    if (staleCopy || belongsElsewhere || !differsFrom(backup, fieldValues()) || (!entryIdInput.value && alreadyOnServer(backup))) {
+      if (!belongsElsewhere) try { localStorage.removeItem(key); } catch (e) {}
+      return;
+    }
     const banner = document.getElementById("restore-banner");
     banner.querySelector("[data-restore-time]").textContent = hhmm(new Date(backup.at));
     banner.classList.remove("d-none");
     banner.querySelector("[data-restore-apply]").addEventListener("click", function () {
       Object.keys(backup.values).forEach(function (name) {
-        if (name === "entry_id") return;
+        if (NOT_RESTORED.indexOf(name) !== -1) return;
         form.querySelectorAll("[name='" + CSS.escape(name) + "']").forEach(function (el) {
           if (el.type === "radio" || el.type === "checkbox") el.checked = el.value === backup.values[name];
           else el.value = backup.values[name];
         });
       });
-      showTemplate(); showClientFields();
+      shownTemplate = templateSelect.value;
+      showTemplate(); showClientFields(); updateCounter();
       banner.classList.add("d-none");
       markDirty();
     });
     banner.querySelector("[data-restore-dismiss]").addEventListener("click", function () {
-      clearBackup(); banner.classList.add("d-none");
+      try { localStorage.removeItem(key); } catch (e) {}
+      banner.classList.add("d-none");
     });
   }
+
+  // --- length ------------------------------------------------------------
+  const bodyMax = parseInt(form.dataset.bodyMax || "100000", 10);
+  const uploadMax = parseInt(form.dataset.uploadMax || "2621440", 10);
+  const counter = form.querySelector("[data-length-counter]");
+  function textLength() {
+    const template = templateSelect.value;
+    if (template === "free") return form.querySelector("textarea[name=body]").value.trim().length;
+    return sectionFields(template).filter(function (el) { return el.value.trim(); }).reduce(function (n, el) {
+      return n + el.value.trim().length + stageLabels[el.name].length + 8;
+    }, 0);
+  }
+  function updateCounter() {
+    if (!counter) return;
+    const n = textLength();
+    counter.textContent = n.toLocaleString("en-GB") + " of " + bodyMax.toLocaleString("en-GB") + " characters" +
+      (n > bodyMax ? ": too long to save; please shorten it or split it into two entries." : n > bodyMax * 0.9 ? ": nearing the limit." : "");
+    counter.classList.toggle("text-danger", n > bodyMax * 0.9);
+  }
+  function tooBigToSend() {
+    let size = 0;
+    new FormData(form).forEach(function (value) { size += typeof value === "string" ? value.length : 0; });
+    return size > uploadMax;
+  }
+  const TOO_BIG = "This entry is too long to save: it is far over the limit of " + bodyMax.toLocaleString("en-GB") +
+    " characters. Please shorten it or split it into two entries.";
+  updateCounter();
+  form.addEventListener("input", updateCounter);
 
   // --- saving to the server ----------------------------------------------
   function hhmm(date) {
@@ -97,7 +195,7 @@
       form.action = data.edit_url;
       history.replaceState(null, "", data.edit_url);
     }
-    form.dataset.savedAt = data.saved_at;
+    form.dataset.savedAt = data.updated_at || data.saved_at;
   }
   function firstError(errors) {
     const key = Object.keys(errors)[0];
@@ -113,6 +211,11 @@
     inflight = fetch(autosaveUrl, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
         const isJson = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!isJson && (response.status === 413 || response.status === 400)) {
+          dirty = true;
+          say(response.status === 413 ? TOO_BIG : "Not saved: the server could not accept this text. It is still here in the page.", true);
+          return;
+        }
         if (response.redirected || !isJson) {
           dirty = true;
           say("Not saved: you have been signed out. Your text is kept in this browser; sign in again in another tab.", true);
@@ -149,7 +252,7 @@
 
   // Leaving the page: the beacon outlives the tab.
   function flush() {
-    if (!dirty || submitting || !navigator.sendBeacon) return;
+    if (!dirty || submitting || !navigator.sendBeacon || tooBigToSend()) return;
     if (navigator.sendBeacon(autosaveUrl, new FormData(form))) dirty = false;
   }
   document.addEventListener("visibilitychange", function () { if (document.visibilityState === "hidden") flush(); });
@@ -161,6 +264,7 @@
     if (submitting) return;
     const submitter = event.submitter;
     event.preventDefault();
+    if (tooBigToSend()) { say(TOO_BIG, true); return; }
     submitting = true;
     clearTimeout(idleTimer);
     (inflight || Promise.resolve()).then(function () {
@@ -176,7 +280,8 @@
     });
   });
 
-  offerRestore();
+  // A page shown again with validation errors already holds what was typed.
   const errors = document.getElementById("form-errors");
   if (errors) errors.focus();
+  else offerRestore();
 })();

@@ -215,3 +215,25 @@ def test_entry_can_be_tagged_as_evidence_for_criteria_of_the_cohorts_rubric(trai
     entry = JournalEntry.objects.get()
     assert [e.criterion for e in entry.evidence.all()] == [mine]  # evidence is owned by assessment now
     assert "Relational practice: Attunement and empathy" in client.get(f"/journal/{entry.pk}/").content.decode()
+
+
+def test_a_prompt_with_a_template_goes_into_the_first_section(trainee, client_for):
+    page = client_for(trainee).get("/journal/new/?template=driscoll&prompt=What+did+you+notice").content.decode()
+    assert 'name="driscoll_what"' in page
+    assert page.index("&gt; What did you notice") > page.index('name="driscoll_what"')
+
+
+def test_autosave_too_big_to_read_gets_a_json_message_not_a_bare_400(trainee, cohort, client_for, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = client_for(trainee).post(
+        "/journal/autosave/", form_data(cohort, body="a" * 2_000), headers={"accept": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["message"].startswith("This entry is too long to save:")
+    assert not JournalEntry.objects.exists()
+
+
+def test_line_breaks_count_once_towards_the_length_limit(trainee, cohort, client_for):
+    body = "a\r\n" * 40_000  # 80,000 characters as typed; 120,000 as sent
+    response = client_for(trainee).post("/journal/new/", form_data(cohort, body=body))
+    assert response.status_code == 302
