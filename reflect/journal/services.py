@@ -70,16 +70,16 @@ def _held_aside(data: dict[str, Any], tags: list[str] | None, extra: dict[str, A
     return held
 
 
-def _keep_revision(entry: JournalEntry) -> None:
-    previous = JournalEntry.objects.only(*TEXT_FIELDS).get(pk=entry.pk)
-    if any(getattr(previous, f) != getattr(entry, f) for f in TEXT_FIELDS):
-        EntryRevision.objects.create(
-            entry=entry,
-            title=previous.title,
-            body=previous.body,
-            template=previous.template,
-            sections=previous.sections,
-        )
+def _lock(entry: JournalEntry) -> None:
+    """Reload the entry and hold its row until the transaction ends. Two publishes at
+    once would otherwise both read the same previous text, and one text would never
+    become a revision; the second now waits and sees the first's text."""
+    entry.refresh_from_db(from_queryset=JournalEntry.objects.select_for_update())
+
+
+def _keep_revision(entry: JournalEntry, previous: dict[str, Any]) -> None:
+    if any(previous[f] != getattr(entry, f) for f in TEXT_FIELDS):
+        EntryRevision.objects.create(entry=entry, **previous)
 
 
 @transaction.atomic
@@ -93,11 +93,14 @@ def entry_publish(
 ) -> JournalEntry:
     """Publish new or changed text. Republishing keeps the previous text as a revision."""
     now = timezone.now()
+    if entry is not None:
+        _lock(entry)
     entry = entry or JournalEntry(author=author, cohort=cohort)
     was_published = entry.pk is not None and entry.is_published
+    previous = {f: getattr(entry, f) for f in TEXT_FIELDS}
     _apply(entry, data)
     if was_published:
-        _keep_revision(entry)
+        _keep_revision(entry, previous)
     entry.status = Status.PUBLISHED
     entry.published_at = entry.published_at or now
     entry.pending = {}
