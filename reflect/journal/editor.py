@@ -21,6 +21,7 @@ from reflect.journal.forms import EntryForm
 from reflect.journal.markdown import render_markdown
 from reflect.journal.models import JournalEntry
 from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body
+from reflect.journal.versions import EntryChanged, Loaded, latest_text
 
 
 class Editor:
@@ -56,7 +57,9 @@ def _form(request: HttpRequest, editor: Editor, *args, cohorts, **kwargs) -> Ent
     return editor.form_class(*args, cohorts=cohorts, **kwargs, **editor.form_kwargs(request))
 
 
-def _render(request: HttpRequest, form: EntryForm, entry: JournalEntry | None, status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, form: EntryForm, entry: JournalEntry | None, status: int = 200, *, conflict: bool = False
+) -> HttpResponse:
     context = {
         "form": form,
         "entry": entry,
@@ -64,8 +67,18 @@ def _render(request: HttpRequest, form: EntryForm, entry: JournalEntry | None, s
         "templates": TEMPLATE_CHOICES,
         "has_cohort": bool(form.fields["cohort"].queryset.exists()),
         "autosave_interval": settings.AUTOSAVE_INTERVAL_SECONDS,
+        "version": Loaded.fresh(entry),
     }
-    return render(request, "reflect/entry_form.html", context, status=status)
+    if conflict:
+        context.update(yours=_typed_text(form), saved=latest_text(entry))
+    template = "reflect/entry_form_conflict.html" if conflict else "reflect/entry_form.html"
+    return render(request, template, context, status=status)
+
+
+def _typed_text(form: EntryForm) -> tuple[str, str]:
+    data = form.cleaned_data
+    template = data.get("template") or FREE
+    return data.get("title", ""), data.get("body", "") if template == FREE else compose_body(template, data["sections"])
 
 
 def _cohorts_for(request: HttpRequest, entry: JournalEntry | None) -> list[Cohort]:
@@ -83,11 +96,17 @@ def _save(request: HttpRequest, entry: JournalEntry | None, editor: Editor, *, a
     if not form.is_valid():
         return None, form
     data = form.cleaned_data
+    # No `version` (a page rendered before it existed): saved unchecked, as before.
     kwargs = {"author": request.user, "cohort": data["cohort"], "data": data, "entry": entry, "tags": data["tags"]}
-    if publishing:
-        saved = services.entry_publish(**kwargs)
-    else:
-        saved = services.entry_save_draft(autosave=autosave, extra=editor.held_aside(form), **kwargs)
+    kwargs["loaded"] = Loaded.parse(request.POST.get("version"))
+    try:
+        if publishing:
+            saved = services.entry_publish(**kwargs)
+        else:
+            saved = services.entry_save_draft(autosave=autosave, extra=editor.held_aside(form), **kwargs)
+    except EntryChanged as changed:
+        changed.form = form  # what they typed, for the page that shows both texts
+        raise
     editor.saved(saved, form, publishing=publishing)
     return saved, form
 
@@ -109,7 +128,12 @@ def entry_new(request: HttpRequest, editor: Editor) -> HttpResponse:
 def entry_edit(request: HttpRequest, pk: int, editor: Editor) -> HttpResponse:
     entry = get_editable(request, pk)
     if request.method == "POST":
-        saved, form = _save(request, entry, editor)
+        try:
+            saved, form = _save(request, entry, editor)
+        except EntryChanged as changed:
+            # Both texts side by side; what they typed stays in the form, and the page now
+            # carries the newer version, so their next save (their choice, or a merge) applies.
+            return _render(request, changed.form, changed.entry, status=409, conflict=True)
         if saved is not None:
             return _after_save(request, saved)
         return _render(request, form, entry, status=400)
@@ -133,7 +157,10 @@ def entry_autosave(request: HttpRequest, editor: Editor) -> JsonResponse:
     entry = None
     if request.POST.get("entry_id", "").isdigit():
         entry = get_editable(request, int(request.POST["entry_id"]))
-    saved, form = _save(request, entry, editor, autosave=True)
+    try:
+        saved, form = _save(request, entry, editor, autosave=True)
+    except EntryChanged as changed:
+        return _conflict_json(changed.entry)
     if saved is None:
         errors = {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()}
         # Nothing is saved, so the last saved draft stays as it was; the editor shows
@@ -148,7 +175,28 @@ def entry_autosave(request: HttpRequest, editor: Editor) -> JsonResponse:
             "saved_at": saved_at.isoformat(),
             "saved_label": f"Saved at {date_filter(saved_at, 'H:i')}",
             "edit_url": reverse("reflect:entry-edit", kwargs={"pk": saved.pk}),
+            # The page's `version` field should take this, so its next save is checked against it.
+            "version": str(Loaded(saved.version, saved.saved_by_page)),
         }
+    )
+
+
+def _conflict_json(changed: JournalEntry) -> JsonResponse:
+    """Autosave from a page that loaded an older version: nothing saved. The text is the
+    author's own (only they can edit), so the editor may show it to offer a merge.
+    `saved`/`message` let editors that know nothing of conflicts say something true."""
+    title, body = latest_text(changed)
+    message = "this entry was changed in another tab or window. Publish or save to compare the two texts."
+    return JsonResponse(
+        {
+            "saved": False,
+            "conflict": True,
+            "message": message,
+            "server_version": changed.version,
+            "server_title": title,
+            "server_body": body,
+        },
+        status=409,
     )
 
 
