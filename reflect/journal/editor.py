@@ -4,13 +4,15 @@ The journal knows only its own fields. What other capabilities add to an entry
 (evidence for rubric criteria, from assessment) comes in through an `Editor`
 that reflect.pages passes in, so this module never imports them."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -43,6 +45,21 @@ class Editor:
     def saved(self, entry: JournalEntry, form: EntryForm, *, publishing: bool) -> None:
         """Called after the journal saved the entry. A published entry saved as a
         draft holds its changes aside (in `pending`), so extras should wait too."""
+
+
+EDITOR_URL_NAMES = {"entry-new", "entry-edit"}
+
+
+def is_editor_path(path: str) -> bool:
+    """Whether `path` (a sign-in page's `next`) is the editor, so that page can say what
+    became of the text of someone whose session expired while writing."""
+    parts = urlsplit(path or "")
+    if parts.scheme or parts.netloc:
+        return False  # another site's address, not our editor
+    try:
+        return resolve(parts.path).url_name in EDITOR_URL_NAMES
+    except Resolver404:
+        return False
 
 
 def trainee_cohorts(user) -> list[Cohort]:
