@@ -84,7 +84,9 @@ def _render(
         "templates": TEMPLATE_CHOICES,
         "has_cohort": bool(form.fields["cohort"].queryset.exists()),
         "autosave_interval": settings.AUTOSAVE_INTERVAL_SECONDS,
-        "version": Loaded.fresh(entry),
+        # A form sent back with errors still started from the version its page loaded;
+        # only after a conflict, shown to the person, does the page move on to the newer one.
+        "version": (not conflict and Loaded.parse(request.POST.get("version"))) or Loaded.fresh(entry),
     }
     if conflict:
         context.update(yours=_typed_text(form), saved=latest_text(entry))

@@ -86,3 +86,16 @@ def test_publish_service_refuses_a_stale_version_and_saves_nothing(trainee, coho
         services.entry_publish(author=trainee, cohort=cohort, entry=entry, data=entry_data(body="Lost"), loaded=stale)
     entry.refresh_from_db()
     assert entry.body == "Kept" and entry.revisions.count() == 0
+
+
+def test_a_form_sent_back_with_errors_keeps_the_version_its_page_loaded(trainee, cohort, client_for, make_entry):
+    entry = make_entry(trainee, cohort, body="First text")
+    client = client_for(trainee)
+    tab_a, tab_b = open_editor(client, entry), open_editor(client, entry)
+    client.post(f"/journal/{entry.pk}/edit/", form_data(cohort, body="Published from A", version=tab_a))
+    invalid = client.post(f"/journal/{entry.pk}/edit/", form_data(cohort, title="", version=tab_b))
+    assert invalid.status_code == 400
+    still = re.search(r'name="version" value="([^"]+)"', invalid.content.decode()).group(1)
+    assert still == tab_b
+    response = client.post(f"/journal/{entry.pk}/edit/", form_data(cohort, body="Typed in B", version=still))
+    assert response.status_code == 409
