@@ -4,6 +4,8 @@ Refused actions raise CommentError with a message written for the person who tri
 Who may reach an object at all is decided before: views fetch through `visible_to` querysets (404 otherwise).
 """
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -107,11 +109,29 @@ def _announce(comment: Comment) -> None:
         notify(user=person, kind=kind, summary=summary, url=comment_url(comment), actor=actor, entry=entry)
 
 
+# A second identical comment this soon is the same form sent twice (a double click, a
+# resent POST), not something said again.
+TWIN_WINDOW = timedelta(seconds=10)
+
+
+def _recent_twin(*, entry: JournalEntry, author: User, body: str, draft: bool, parent: Comment | None, now):
+    # Lock the entry first: two copies of one POST arriving together would both find no twin.
+    JournalEntry.objects.select_for_update().filter(pk=entry.pk).first()
+    status = CommentStatus.DRAFT if draft else CommentStatus.POSTED
+    twins = Comment.objects.filter(entry=entry, author=author, parent=parent, body=body, status=status)
+    return twins.filter(created_at__gte=now - TWIN_WINDOW).order_by("-created_at").first()
+
+
 def _comment_save(
     *, entry: JournalEntry, author: User, body: str, draft: bool, parent: Comment | None = None
 ) -> Comment:
+    """Save a comment, or return the one just saved from the same form (the same text by the same
+    person in the same place within TWIN_WINDOW), so that a POST sent twice posts and notifies once."""
     body = _check_body(body)
     now = timezone.now()
+    twin = _recent_twin(entry=entry, author=author, body=body, draft=draft, parent=parent, now=now)
+    if twin is not None:
+        return twin
     comment = Comment.objects.create(
         entry=entry,
         author=author,

@@ -4,6 +4,8 @@ The journal knows only its own fields. What other capabilities add to an entry
 (evidence for rubric criteria, from assessment) comes in through an `Editor`
 that reflect.pages passes in, so this module never imports them."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
@@ -11,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.views import defaults
 from django.views.decorators.http import require_POST
@@ -23,6 +25,7 @@ from reflect.journal.forms import EntryForm
 from reflect.journal.markdown import render_markdown
 from reflect.journal.models import BODY_MAX, JournalEntry
 from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body, section_field_name
+from reflect.journal.versions import EntryChanged, Loaded, latest_text
 
 TOO_LONG = (
     "This entry is too long to save: an entry can be up to {limit:,} characters. "
@@ -51,6 +54,21 @@ class Editor:
         draft holds its changes aside (in `pending`), so extras should wait too."""
 
 
+EDITOR_URL_NAMES = {"entry-new", "entry-edit"}
+
+
+def is_editor_path(path: str) -> bool:
+    """Whether `path` (a sign-in page's `next`) is the editor, so that page can say what
+    became of the text of someone whose session expired while writing."""
+    parts = urlsplit(path or "")
+    if parts.scheme or parts.netloc:
+        return False  # another site's address, not our editor
+    try:
+        return resolve(parts.path).url_name in EDITOR_URL_NAMES
+    except Resolver404:
+        return False
+
+
 def trainee_cohorts(user) -> list[Cohort]:
     return list(cohorts_as(user, Role.TRAINEE).active())
 
@@ -63,7 +81,9 @@ def _form(request: HttpRequest, editor: Editor, *args, cohorts, **kwargs) -> Ent
     return editor.form_class(*args, cohorts=cohorts, **kwargs, **editor.form_kwargs(request))
 
 
-def _render(request: HttpRequest, form: EntryForm, entry: JournalEntry | None, status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, form: EntryForm, entry: JournalEntry | None, status: int = 200, *, conflict: bool = False
+) -> HttpResponse:
     context = {
         "form": form,
         "entry": entry,
@@ -74,8 +94,20 @@ def _render(request: HttpRequest, form: EntryForm, entry: JournalEntry | None, s
         "body_max": BODY_MAX,
         "upload_max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
         "latest_entry": _latest_entry(request) if entry is None else None,
+        # A form sent back with errors still started from the version its page loaded;
+        # only after a conflict, shown to the person, does the page move on to the newer one.
+        "version": (not conflict and Loaded.parse(request.POST.get("version"))) or Loaded.fresh(entry),
     }
-    return render(request, "reflect/entry_form.html", context, status=status)
+    if conflict:
+        context.update(yours=_typed_text(form), saved=latest_text(entry))
+    template = "reflect/entry_form_conflict.html" if conflict else "reflect/entry_form.html"
+    return render(request, template, context, status=status)
+
+
+def _typed_text(form: EntryForm) -> tuple[str, str]:
+    data = form.cleaned_data
+    template = data.get("template") or FREE
+    return data.get("title", ""), data.get("body", "") if template == FREE else compose_body(template, data["sections"])
 
 
 def _editor_text(initial: dict) -> dict:
@@ -113,11 +145,17 @@ def _save(request: HttpRequest, entry: JournalEntry | None, editor: Editor, *, a
     if not form.is_valid():
         return None, form
     data = form.cleaned_data
+    # No `version` (a page rendered before it existed): saved unchecked, as before.
     kwargs = {"author": request.user, "cohort": data["cohort"], "data": data, "entry": entry, "tags": data["tags"]}
-    if publishing:
-        saved = services.entry_publish(**kwargs)
-    else:
-        saved = services.entry_save_draft(autosave=autosave, extra=editor.held_aside(form), **kwargs)
+    kwargs["loaded"] = Loaded.parse(request.POST.get("version"))
+    try:
+        if publishing:
+            saved = services.entry_publish(**kwargs)
+        else:
+            saved = services.entry_save_draft(autosave=autosave, extra=editor.held_aside(form), **kwargs)
+    except EntryChanged as changed:
+        changed.form = form  # what they typed, for the page that shows both texts
+        raise
     editor.saved(saved, form, publishing=publishing)
     return saved, form
 
@@ -141,7 +179,12 @@ def entry_new(request: HttpRequest, editor: Editor) -> HttpResponse:
 def entry_edit(request: HttpRequest, pk: int, editor: Editor) -> HttpResponse:
     entry = get_editable(request, pk)
     if request.method == "POST":
-        saved, form = _save(request, entry, editor)
+        try:
+            saved, form = _save(request, entry, editor)
+        except EntryChanged as changed:
+            # Both texts side by side; what they typed stays in the form, and the page now
+            # carries the newer version, so their next save (their choice, or a merge) applies.
+            return _render(request, changed.form, changed.entry, status=409, conflict=True)
         if saved is not None:
             return _after_save(request, saved)
         return _render(request, form, entry, status=400)
@@ -166,7 +209,10 @@ def entry_autosave(request: HttpRequest, editor: Editor) -> JsonResponse:
     entry = None
     if request.POST.get("entry_id", "").isdigit():
         entry = get_editable(request, int(request.POST["entry_id"]))
-    saved, form = _save(request, entry, editor, autosave=True)
+    try:
+        saved, form = _save(request, entry, editor, autosave=True)
+    except EntryChanged as changed:
+        return _conflict_json(changed.entry)
     if saved is None:
         errors = {field: [e["message"] for e in errs] for field, errs in form.errors.get_json_data().items()}
         # Nothing is saved, so the last saved draft stays as it was; the editor shows
@@ -182,7 +228,28 @@ def entry_autosave(request: HttpRequest, editor: Editor) -> JsonResponse:
             "updated_at": timezone.localtime(saved.updated_at).isoformat(),
             "saved_label": f"Saved at {date_filter(saved_at, 'H:i')}",
             "edit_url": reverse("reflect:entry-edit", kwargs={"pk": saved.pk}),
+            # The page's `version` field should take this, so its next save is checked against it.
+            "version": str(Loaded(saved.version, saved.saved_by_page)),
         }
+    )
+
+
+def _conflict_json(changed: JournalEntry) -> JsonResponse:
+    """Autosave from a page that loaded an older version: nothing saved. The text is the
+    author's own (only they can edit), so the editor may show it to offer a merge.
+    `saved`/`message` let editors that know nothing of conflicts say something true."""
+    title, body = latest_text(changed)
+    message = "this entry was changed in another tab or window. Publish or save to compare the two texts."
+    return JsonResponse(
+        {
+            "saved": False,
+            "conflict": True,
+            "message": message,
+            "server_version": changed.version,
+            "server_title": title,
+            "server_body": body,
+        },
+        status=409,
     )
 
 

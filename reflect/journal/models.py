@@ -100,6 +100,11 @@ class JournalEntry(models.Model):
     # Unpublished edits of a published entry, kept apart so tutors never see
     # half-written changes: {"data": the editor's validated fields, "saved_at"}.
     pending = models.JSONField(default=dict, blank=True)
+    # Goes up with every save of the text (draft, held-aside changes, publish, restore),
+    # so that an editor page opened earlier can tell its save would overwrite another's
+    # (reflect/journal/versions.py). `saved_by_page` is the editor page that saved last.
+    version = models.PositiveIntegerField(default=1)
+    saved_by_page = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,7 @@ from accounts.models import User
 from reflect.cohorts.models import Cohort
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Status, Tag, Visibility
 from reflect.journal.reflective import FREE, compose_body, section_field_name
+from reflect.journal.versions import EntryChanged, Loaded
 
 TEXT_FIELDS = ("title", "body", "template", "sections")
 DETAIL_FIELDS = (
@@ -70,16 +71,24 @@ def _held_aside(data: dict[str, Any], tags: list[str] | None, extra: dict[str, A
     return held
 
 
-def _keep_revision(entry: JournalEntry) -> None:
-    previous = JournalEntry.objects.only(*TEXT_FIELDS).get(pk=entry.pk)
-    if any(getattr(previous, f) != getattr(entry, f) for f in TEXT_FIELDS):
-        EntryRevision.objects.create(
-            entry=entry,
-            title=previous.title,
-            body=previous.body,
-            template=previous.template,
-            sections=previous.sections,
-        )
+def _lock(entry: JournalEntry, loaded: Loaded | None) -> None:
+    """Reload the entry and hold its row until the transaction ends. Two publishes at
+    once would otherwise both read the same previous text, and one text would never
+    become a revision; the second now waits and sees the first's text. Under the lock,
+    refuse a save from a page that loaded an older version (EntryChanged)."""
+    entry.refresh_from_db(from_queryset=JournalEntry.objects.select_for_update())
+    if loaded is not None and loaded.is_stale_for(entry):
+        raise EntryChanged(entry)
+
+
+def _next_version(entry: JournalEntry, loaded: Loaded | None) -> None:
+    entry.version += 1
+    entry.saved_by_page = loaded.page if loaded else ""
+
+
+def _keep_revision(entry: JournalEntry, previous: dict[str, Any]) -> None:
+    if any(previous[f] != getattr(entry, f) for f in TEXT_FIELDS):
+        EntryRevision.objects.create(entry=entry, **previous)
 
 
 @transaction.atomic
@@ -90,17 +99,23 @@ def entry_publish(
     data: dict[str, Any],
     entry: JournalEntry | None = None,
     tags: list[str] | None = None,
+    loaded: Loaded | None = None,
 ) -> JournalEntry:
-    """Publish new or changed text. Republishing keeps the previous text as a revision."""
+    """Publish new or changed text. Republishing keeps the previous text as a revision.
+    Raises EntryChanged, saving nothing, if `loaded` is older than the entry."""
     now = timezone.now()
+    if entry is not None:
+        _lock(entry, loaded)
     entry = entry or JournalEntry(author=author, cohort=cohort)
     was_published = entry.pk is not None and entry.is_published
+    previous = {f: getattr(entry, f) for f in TEXT_FIELDS}
     _apply(entry, data)
     if was_published:
-        _keep_revision(entry)
+        _keep_revision(entry, previous)
     entry.status = Status.PUBLISHED
     entry.published_at = entry.published_at or now
     entry.pending = {}
+    _next_version(entry, loaded)
     entry.save()
     if tags is not None:
         entry.tags.set(tags_resolve(owner=author, names=tags))
@@ -117,17 +132,22 @@ def entry_save_draft(
     tags: list[str] | None = None,
     autosave: bool = False,
     extra: dict[str, Any] | None = None,
+    loaded: Loaded | None = None,
 ) -> JournalEntry:
     """Save work in progress (`data` as the editor's form cleans it). A draft is
     updated in place; a published entry keeps its published text and holds the
-    new text aside until it is republished."""
+    new text aside until it is republished. Raises EntryChanged, saving nothing,
+    if `loaded` is older than the entry."""
     now = timezone.now()
-    if entry is not None and entry.is_published:
+    if entry is not None:
+        _lock(entry, loaded)
+    entry = entry or JournalEntry(author=author, cohort=cohort)
+    _next_version(entry, loaded)
+    if entry.is_published:
         entry.pending = {"data": _held_aside(data, tags, extra), "saved_at": now.isoformat()}
         entry.autosaved_at = now
-        entry.save(update_fields=["pending", "autosaved_at", "updated_at"])
+        entry.save(update_fields=["pending", "autosaved_at", "version", "saved_by_page", "updated_at"])
         return entry
-    entry = entry or JournalEntry(author=author, cohort=cohort)
     _apply(entry, data)
     entry.cohort = cohort
     entry.status = Status.DRAFT
@@ -158,12 +178,14 @@ def entry_restore(*, entry: JournalEntry) -> None:
 @transaction.atomic
 def entry_restore_revision(*, entry: JournalEntry, revision: EntryRevision) -> JournalEntry:
     """Bring back an earlier text; the current text becomes a revision itself."""
+    _lock(entry, None)
     EntryRevision.objects.create(
         entry=entry, title=entry.title, body=entry.body, template=entry.template, sections=entry.sections
     )
     entry.title, entry.body = revision.title, revision.body
     entry.template, entry.sections = revision.template, revision.sections
     entry.pending = {}
+    _next_version(entry, None)
     entry.save()
     return entry
 

@@ -4,9 +4,15 @@ from django import template
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
+from reflect.journal.editor import is_editor_path
 from reflect.journal.markdown import render_markdown
 
 register = template.Library()
+
+
+@register.filter
+def is_editor_url(path: str) -> bool:
+    return is_editor_path(path)
 
 
 @register.filter

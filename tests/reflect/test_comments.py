@@ -470,3 +470,31 @@ def test_entry_page_queries_do_not_grow_with_comments(
 
     assert author_html.count("Reply ") >= comments // 2
     assert tutor_html.count("<strong>Thought</strong>") == comments // 2
+
+
+# A POST sent twice -------------------------------------------------------------------------------------------------
+
+
+def test_a_comment_posted_twice_at_once_is_kept_and_announced_once(shared, trainee, tutor, client_for):
+    client = client_for(tutor)
+    first = post_comment(client, shared, "The same words, sent twice.")
+    second = post_comment(client, shared, "The same words, sent twice.")
+    comment = Comment.objects.get()
+    assert first["Location"] == second["Location"] == f"/journal/{shared.pk}/#comment-{comment.pk}"
+    assert Notification.objects.filter(user=trainee).count() == 1
+
+
+def test_a_reply_posted_twice_is_kept_once(shared, trainee, tutor, client_for):
+    parent = tutor_comment(shared, tutor)
+    client = client_for(trainee)
+    for _ in range(2):
+        client.post(f"/comments/{parent.pk}/reply/", {"body": "Thank you."})
+    assert Comment.objects.filter(parent=parent).count() == 1
+
+
+def test_the_same_words_later_or_elsewhere_are_a_new_comment(shared, tutor):
+    first = tutor_comment(shared, tutor, body="Say more?")
+    Comment.objects.filter(pk=first.pk).update(created_at=timezone.now() - services.TWIN_WINDOW - timedelta(seconds=1))
+    tutor_comment(shared, tutor, body="Say more?")
+    tutor_comment(shared, tutor, body="Something else.")
+    assert Comment.objects.count() == 3
