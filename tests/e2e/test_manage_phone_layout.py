@@ -37,7 +37,7 @@ def test_a_course_admins_manage_pages_stack_on_a_phone(new_context, course_admin
         last_name="Patel",
         sent_at=timezone.now(),
     )
-    make_checkpoint(cohort, title="A portfolio checkpoint with quite a long title")
+    checkpoint = make_checkpoint(cohort, title="A portfolio checkpoint with quite a long title")
 
     page = new_context(viewport=PHONE).new_page()
     sign_in(page, course_admin.email)
@@ -69,6 +69,9 @@ def test_a_course_admins_manage_pages_stack_on_a_phone(new_context, course_admin
     page.goto(f"/manage/cohorts/{cohort.pk}/checkpoints/")
     _fits_the_phone(page)
     assert page.get_by_role("link", name="Close").first.is_visible()
+
+    page.goto(f"/manage/cohorts/{cohort.pk}/checkpoints/{checkpoint.pk}/")
+    _fits_the_phone(page)
 
 
 def test_a_wide_screen_keeps_the_tables_and_their_regions_are_keyboard_reachable(new_context, course_admin, cohort):
