@@ -13,11 +13,18 @@ def roles_in(user: User, cohort_id: int) -> set[str]:
     return set(Membership.objects.filter(user=user, cohort_id=cohort_id).values_list("role", flat=True))
 
 
+def memberships_as(user: User, *roles: str) -> QuerySet[Membership]:
+    """This person's memberships in any of `roles` (archived cohorts included)."""
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, role__in=roles)
+
+
 def cohorts_as(user: User, *roles: str) -> QuerySet[Cohort]:
     """Cohorts where this person holds any of `roles` (archived ones included)."""
     if not user.is_authenticated:
         return Cohort.objects.none()
-    return Cohort.objects.filter(pk__in=Membership.objects.filter(user=user, role__in=roles).values("cohort_id"))
+    return Cohort.objects.filter(pk__in=memberships_as(user, *roles).values("cohort_id"))
 
 
 def trainees_of(cohort) -> QuerySet[Membership]:

@@ -37,6 +37,7 @@ from reflect.journal.selectors import unread_shared
 from reflect.outbox.kinds import Kind, register
 from reflect.outbox.models import DeliveryKind, DeliveryStatus
 from reflect.reminders.lookups import Lookups
+from reflect.reminders.prompt_time import tz_or_utc
 
 SUBJECT_PROMPT_CHARS = 80
 DIGEST_SHOWN = 20  # items per digest section; the rest are counted, with a link to the cohort page
@@ -88,13 +89,6 @@ def absolute(path: str) -> str:
     return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
 
 
-def _zone(name: str | None) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
-
-
 def _when(moment: datetime.datetime, tz: zoneinfo.ZoneInfo) -> str:
     """ "Friday 4 December 2026, 17:00 (Europe/London)"."""
     local = moment.astimezone(tz)
@@ -123,7 +117,7 @@ def weekly_prompt(delivery, user: User, lookups: Lookups) -> Built:
     if prompt is None:
         return None
     cohort = lookups.cohort(payload.get("cohort_id"))
-    tz = _zone(cohort.time_zone if cohort else user.time_zone)
+    tz = tz_or_utc(cohort.time_zone if cohort else user.time_zone)
     week_start = parse_date(payload.get("week_start") or "") or local_week_start(timezone.now(), tz)
     since = datetime.datetime.combine(week_start, datetime.time.min, tzinfo=tz)
     written = lookups.has_written(user.pk, since)

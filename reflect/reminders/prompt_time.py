@@ -10,7 +10,8 @@ import zoneinfo
 
 from django.db.models import Q
 
-from reflect.cohorts.models import Membership, Role, read_write_q
+from reflect.access import memberships_as
+from reflect.cohorts.models import Role, read_write_q
 
 DEFAULT_PROMPT_AT = (6, datetime.time(18, 0))  # Sunday 18:00, cohort time
 
@@ -65,7 +66,8 @@ def prompt_rows(user) -> list[dict]:
     cohort is not archived and sends it, and they want it. Rows of PROMPT_FIELDS
     plus the cohort's dates (the dispatcher sends only while a cohort runs)."""
     rows = (
-        Membership.objects.filter(read_write_q("cohort"), sends_prompts_q(), user=user, role=Role.TRAINEE)
+        memberships_as(user, Role.TRAINEE)
+        .filter(read_write_q("cohort"), sends_prompts_q())
         .values(*PROMPT_FIELDS, "cohort__start_date", "cohort__end_date")
         .order_by("cohort_id")
     )

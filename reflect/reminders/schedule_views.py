@@ -70,13 +70,14 @@ def describe(moment: datetime.datetime) -> str:
     return f"{moment:%A} {moment.day} {moment:%B}, {moment:%H:%M} {moment.tzinfo.key}"
 
 
+def _people_of(cohort: Cohort):
+    """Everyone with a membership in the cohort, whatever their role."""
+    return User.objects.filter(memberships__cohort=cohort).distinct()
+
+
 def failing_members(cohort: Cohort) -> list[User]:
     """Members whose address the mail server refuses for good, with their roles."""
-    users = list(
-        User.objects.filter(memberships__cohort=cohort, email_failed_at__isnull=False)
-        .distinct()
-        .order_by("display_name", "email")
-    )
+    users = list(_people_of(cohort).filter(email_failed_at__isnull=False).order_by("display_name", "email"))
     roles: dict[int, list[str]] = {}
     for membership in Membership.objects.filter(cohort=cohort, user__in=users).order_by("role"):
         roles.setdefault(membership.user_id, []).append(membership.get_role_display())
@@ -115,7 +116,7 @@ def cohort_schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_email_try_again(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     """Clear a member's refused-address mark, once they say the address works."""
     cohort = _get_cohort_for_admin(request, pk)
-    person = get_object_or_404(User.objects.filter(memberships__cohort=cohort).distinct(), pk=user_pk)
+    person = get_object_or_404(_people_of(cohort), pk=user_pk)
     if email_mark_clear(person):
         messages.success(request, f"Reflect will email {person.email} again from its next run.")
     return redirect("reflect:cohort-schedule", pk=cohort.pk)

@@ -127,3 +127,20 @@ def test_the_feed_of_a_deactivated_account_is_not_found(client, trainee):
 def test_the_feed_is_never_cached(client, trainee):
     response = client.get(feed_url(trainee))
     assert "no-store" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("checkpoints", [1, 12])
+def test_the_feed_costs_the_same_queries_however_many_deadlines(client, trainee, cohort, checkpoints):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(checkpoints):
+        make_checkpoint(cohort, due_in_days=10 + n, title=f"Portfolio {n}")
+    with CaptureQueriesContext(connection) as queries:
+        found = events(fetch(client, trainee))
+    assert sum(1 for summary in found if summary.startswith("Portfolio due")) == checkpoints
+    # The token's person, their checkpoints (one query, with what they submitted), their prompt times.
+    assert len(queries) == FEED_QUERIES
+
+
+FEED_QUERIES = 3
