@@ -93,6 +93,32 @@ def new_context(browser, live_server) -> Iterator[Callable]:
     yield make
     for context in contexts:
         context.close()
+    _let_last_requests_finish()
+
+
+def _let_last_requests_finish(timeout: float = 5.0) -> None:
+    """Closing a page sends the editor's save-on-leave; the live server may still be
+    running it (holding a row lock) when the test's teardown truncates every table,
+    which PostgreSQL answers with a deadlock. Wait until no other session of the test
+    database is mid-query."""
+    import time
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    time.sleep(0.3)  # a request sent as the page closed reaches the server
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state NOT IN ('idle')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.05)
 
 
 def sign_in(page, email: str, password: str = PASSWORD) -> None:
