@@ -216,11 +216,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reflect.reminders.tasks.dispatch_reminders",
         "schedule": REMINDER_DISPATCH_SECONDS,
     },
+    "purge-old-drafts-daily": {
+        "task": "reflect.drafts.tasks.purge_old_drafts",
+        "schedule": 24 * 60 * 60,
+    },
     "sweep-outbox": {
         "task": "reflect.outbox.tasks.sweep_outbox",
         "schedule": int(os.environ.get("OUTBOX_SWEEP_SECONDS", "60")),
     },
 }
+
+# Form drafts (reflect/drafts): as long as a journal entry may be; a draft left
+# untouched this long was abandoned, and is deleted.
+DRAFT_MAX_CHARS = int(os.environ.get("DRAFT_MAX_CHARS", "120000"))
+DRAFT_KEEP_DAYS = int(os.environ.get("DRAFT_KEEP_DAYS", "90"))
 
 # The outbox (reflect/outbox): a claim older than the lease is taken over (its
 # worker died); the lease is longer than a send task may run, and both are far

@@ -14,6 +14,7 @@ from reflect.assessment.models import (
 )
 from reflect.audit.models import AuditEvent
 from reflect.cohorts.models import Cohort, Membership, Programme, Role
+from reflect.drafts.models import FormDraft
 from reflect.feedback.models import Comment, Notification
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Tag
 from reflect.manage.models import CohortInvitation, MembershipMove
@@ -30,6 +31,7 @@ __all__ = [
     "Cohort",
     "CohortInvitation",
     "Delivery",
+    "FormDraft",
     "Comment",
     "Criterion",
     "EntryRevision",

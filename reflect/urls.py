@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("reflect.assessment.urls")),
     path("", include("reflect.reminders.urls")),
     path("", include("reflect.manage.urls")),
+    path("", include("reflect.drafts.urls")),
 ]

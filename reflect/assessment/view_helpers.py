@@ -16,6 +16,7 @@ from reflect.assessment.models import (
     Submission,
     SubmissionStatus,
 )
+from reflect.drafts import services as drafts
 
 OUTCOME_TONE = {Outcome.PASS: "text-bg-success", Outcome.REFER: "text-bg-warning", Outcome.FAIL: "text-bg-danger"}
 GRID_ACTIONS = {"save", "complete", "release"}
@@ -103,6 +104,7 @@ def _save_grid(request: HttpRequest, form: GridForm, get_assessment) -> Assessme
 
 
 def _after_grid_save(request: HttpRequest, assessment: Assessment, here: str) -> HttpResponse:
+    drafts.sent(request)
     action = request.POST.get("action")
     if action == "release":
         return redirect("reflect:assessment-release", pk=assessment.pk)

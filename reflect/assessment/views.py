@@ -32,6 +32,7 @@ from reflect.assessment.view_helpers import (
     _status,
 )
 from reflect.cohorts.models import Role
+from reflect.drafts import services as drafts
 from reflect.feedback.services import notifications_read_on_open
 
 
@@ -60,6 +61,7 @@ def _workspace(request: HttpRequest, checkpoint: Checkpoint) -> HttpResponse:
             except AssessmentError as error:
                 form.add_error(None, str(error))
             else:
+                drafts.sent(request)
                 if request.POST.get("action") == "review":
                     return redirect("reflect:checkpoint-submit", pk=checkpoint.pk)
                 messages.success(request, "Saved. Nothing is shared with your tutors until you submit.")
@@ -253,6 +255,7 @@ def submission_feedback(request: HttpRequest, pk: int) -> HttpResponse:
             services.assessment_acknowledge(
                 assessment=assessment, trainee=request.user, reply=form.cleaned_data["reply"]
             )
+            drafts.sent(request)
             messages.success(request, "Thank you. Your tutor can see that you have read this feedback.")
             return redirect("reflect:submission-feedback", pk=submission.pk)
     # The "feedback released" notification points here: opened by any way, it is read.

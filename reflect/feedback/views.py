@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reflect.drafts import services as drafts
 from reflect.feedback import services
 from reflect.feedback.forms import CommentForm
 from reflect.feedback.models import Comment, Notification
@@ -46,6 +47,7 @@ def _thread(request: HttpRequest, entry: JournalEntry, *, status: str = "", **ex
 
 
 def _done(request: HttpRequest, comment: Comment, note: str) -> HttpResponse:
+    drafts.sent(request)
     if request.htmx:
         return _thread(request, comment.entry, status=note, focus_id=comment.pk)
     messages.success(request, note)

@@ -9,12 +9,14 @@
 
   const status = form.querySelector("[data-save-status]");
   const entryIdInput = form.querySelector("input[name=entry_id]");
+  const versionInput = form.querySelector("input[name=version]");
   const autosaveUrl = form.dataset.autosaveUrl;
   const intervalMs = Math.max(2, parseInt(form.dataset.autosaveInterval || "10", 10)) * 1000;
   let dirty = false;
   let inflight = null;
   let submitting = false;
   let idleTimer = null;
+  let conflicted = false;  // saved elsewhere since this page loaded: wait for the person's choice
 
   // --- template and kind switching -------------------------------------
   const templateSelect = form.querySelector("select[name=template]");
@@ -202,8 +204,38 @@
     return key ? errors[key][0] : "please check the form";
   }
 
+  // --- a save from a page older than the entry ------------------------------
+  const conflictPanel = document.getElementById("conflict-panel");
+  function showConflict(data) {
+    conflicted = true;
+    dirty = true;
+    if (!conflictPanel) { say("Not saved: " + data.message, true); return; }
+    conflictPanel.querySelector("[data-conflict-title]").textContent = data.server_title || "(no title)";
+    conflictPanel.querySelector("[data-conflict-body]").textContent = data.server_body || "";
+    conflictPanel.querySelector("[data-conflict-take]").href = form.action;
+    conflictPanel.hidden = false;
+    conflictPanel.focus();
+    conflictPanel.dataset.serverVersion = data.server_version;
+    say("Not saved: changed in another tab or window. Choose above which text to keep.", true);
+  }
+  if (conflictPanel) {
+    conflictPanel.querySelector("[data-conflict-keep]").addEventListener("click", function () {
+      // Saving against the version seen means: I have seen it, keep mine.
+      const page = (versionInput.value.split(":")[1] || "");
+      versionInput.value = conflictPanel.dataset.serverVersion + ":" + page;
+      conflicted = false;
+      conflictPanel.hidden = true;
+      dirty = true;
+      save();
+    });
+    conflictPanel.querySelector("[data-conflict-take]").addEventListener("click", function () {
+      clearBackup();
+      submitting = true; // leaving for the saved text: no save on the way out
+    });
+  }
+
   function save() {
-    if (!dirty || submitting) return inflight || Promise.resolve();
+    if (!dirty || submitting || conflicted) return inflight || Promise.resolve();
     if (inflight) return inflight;
     dirty = false;
     say("Saving…");
@@ -222,6 +254,7 @@
           return;
         }
         return response.json().then(function (data) {
+          if (data.conflict) { showConflict(data); return; }
           if (data.saved) {
             adopt(data);
             clearBackup();

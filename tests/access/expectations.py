@@ -255,6 +255,9 @@ FEEDBACK = [
     Url(
         "reflect:comment-post", **post_only(who(404, {AT: to("reflect:entry-detail")})), kwargs={"pk": "comment_draft"}
     ),
+    # Form drafts: a key signed for another person (or none) is not found; signed out
+    # answers 401 JSON, not the sign-in page, so the page can say so (tests/drafts).
+    Url("reflect:drafts", get=who(404, anon=401), post=who(404, anon=401)),
     Url("reflect:notification-list", **get_only(who(200)), shows={AU: ("qzNoteAU",), AT: ("qzNoteAT",)}),
     Url("reflect:notifications-read-all", **post_only(who(to("reflect:notification-list")))),
     Url(

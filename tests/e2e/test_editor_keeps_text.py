@@ -118,3 +118,35 @@ def test_the_editor_says_when_the_browser_cannot_keep_a_copy(new_context, traine
     expect(page.locator("[data-backup-status]")).to_be_visible()
     expect(page.locator("[data-backup-status]")).to_contain_text("could not keep a copy")
     expect(page.locator("[data-save-status]")).to_have_text(SAVED_AT, timeout=15_000)
+
+
+def test_two_tabs_on_one_entry_show_both_texts_and_let_the_writer_choose(new_context, trainee, cohort):
+    from tests.e2e.conftest import sign_in
+
+    entry = JournalEntry.objects.create(author=trainee, cohort=cohort, title="Two tabs", body="First words.")
+    context = new_context()
+    first, second = context.new_page(), context.new_page()
+    sign_in(first, trainee.email)
+    for page in (first, second):
+        page.goto(f"/journal/{entry.pk}/edit/")
+
+    # The second tab's saves never conflict with each other (its version moves on).
+    for text in ("Written in the second tab.", "Written in the second tab, then more."):
+        with second.expect_response(lambda r: "autosave" in r.url) as saved:
+            second.locator("textarea[name=body]").fill(text)
+        assert saved.value.status == 200
+    expect(second.locator("#conflict-panel")).to_be_hidden()
+
+    first.locator("textarea[name=body]").fill("Written in the first tab.")
+    panel = first.locator("#conflict-panel")
+    expect(panel).to_be_visible()
+    expect(panel).to_contain_text("Written in the second tab, then more.")
+    expect(first.locator("textarea[name=body]")).to_have_value("Written in the first tab.")
+    entry.refresh_from_db()
+    assert "first tab" not in (entry.pending or {}).get("data", {}).get("body", entry.body)
+
+    panel.get_by_role("button", name="Keep my text").click()
+    expect(first.locator("[data-save-status]")).to_have_text(SAVED_AT)
+    expect(panel).to_be_hidden()
+    entry.refresh_from_db()
+    assert (entry.pending or {}).get("data", {}).get("body", entry.body) == "Written in the first tab."
