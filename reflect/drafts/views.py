@@ -43,7 +43,7 @@ def drafts(request: HttpRequest) -> JsonResponse:
     if draft is None:
         return JsonResponse({"saved": True, "saved_label": "Sent"})
     saved_at = timezone.localtime(draft.saved_at)
-    return JsonResponse({"saved": True, "saved_label": f"Draft saved at {date_format(saved_at, 'H:i')}"})
+    return JsonResponse({"saved": True, "saved_label": f"Kept safe at {date_format(saved_at, 'H:i')}"})
 
 
 def _read(request: HttpRequest) -> JsonResponse:

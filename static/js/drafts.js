@@ -126,19 +126,19 @@
         return response.json().catch(function () { return {}; }).then(function (data) {
           if (response.ok && data.saved) {
             dropLocal(self.token);
-            self.say(data.saved_label + ". Not sent yet: it is kept for you until you send it.");
+            self.say(data.saved_label + ", not sent yet.");
             return;
           }
           self.dirty = true;
-          if (response.status === 401) self.say("Draft not saved: you have been signed out. Your text is kept in this browser; sign in again in another tab.", true);
+          if (response.status === 401) self.say("Not kept on the server: you have been signed out. Your text is kept in this browser; sign in again in another tab.", true);
           // Signing in again (in another tab) renews the form's security token.
-          else if (response.status === 403) self.say("Draft not saved: this page is out of date, as you signed in again. Your text is kept in this browser; reload the page to carry on.", true);
-          else self.say("Draft not saved: " + (data.message || "the server could not keep it just now. Your text is still here."), true);
+          else if (response.status === 403) self.say("Not kept on the server: this page is out of date, as you signed in again. Your text is kept in this browser; reload the page to carry on.", true);
+          else self.say("Not kept on the server: " + (data.message || "the server could not keep it just now. Your text is still here."), true);
         });
       })
       .catch(function () {
         self.dirty = true;
-        self.say("Draft not saved: no connection. Your text is kept in this browser.", true);
+        self.say("Not kept on the server: no connection. Your text is kept in this browser.", true);
       });
   };
   Draft.prototype.flush = function () {
@@ -183,7 +183,7 @@
     note.setAttribute("role", "status");
     note.dataset.draftRestored = "";
     const text = document.createElement("span");
-    text.textContent = "Your unsent text from " + when + " is back in the form below. Send it when you're ready.";
+    text.textContent = "Your unsent text from " + when + " is back in the form below; it has not been sent yet.";
     const undo = document.createElement("button");
     undo.type = "button";
     undo.className = "btn btn-sm btn-outline-secondary";
@@ -198,7 +198,7 @@
       body.append("_discard", "1");
       fetch(self.url, { method: "POST", body: body, credentials: "same-origin" });
       note.remove();
-      self.say("Draft discarded.");
+      self.say("Discarded.");
     });
     note.appendChild(text);
     note.appendChild(undo);

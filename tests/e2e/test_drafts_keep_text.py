@@ -15,7 +15,7 @@ from tests.reflect.assessment_factories import make_checkpoint, make_submission,
 
 pytestmark = pytest.mark.e2e
 
-DRAFT_SAVED = re.compile(r"Draft saved at \d\d:\d\d")
+DRAFT_SAVED = re.compile(r"Kept safe at \d\d:\d\d, not sent yet")
 
 
 def restored(page):
