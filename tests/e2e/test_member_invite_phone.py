@@ -48,7 +48,12 @@ def test_a_course_admin_invites_one_person_from_members_on_a_phone(new_context, 
     expect(page).to_have_url(re.compile(rf"/manage/cohorts/{cohort.pk}/members/$"))
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider than the phone
 
+    # The list starts on the first screen; the forms are folded above it.
+    heading = page.get_by_role("heading", name=re.compile(r"^Members \(\d+\)"))
+    assert heading.bounding_box()["y"] < PHONE["height"]
     form = page.get_by_test_id("invite-form")
+    expect(form).to_be_hidden()
+    page.locator("summary", has_text="Invite someone").click()
     form.get_by_label("First name").fill("Priya")
     form.get_by_label("Last name").fill("Patel")
     form.get_by_label("Email address").fill("priya.patel@example.org")
