@@ -88,8 +88,10 @@
     this.status.className = "form-text mb-2";
     this.status.setAttribute("aria-live", "polite");
     this.status.dataset.draftStatus = "";
-    const actions = form.querySelector("button[type=submit], button:not([type])");
-    if (actions && actions.parentNode === form) form.insertBefore(this.status, actions);
+    // Just above the form's buttons, where the person looks before sending.
+    const button = form.querySelector("button[type=submit]:not([hidden]), button:not([type]):not([hidden])");
+    const anchor = button && (button.parentNode === form ? button : button.parentNode);
+    if (anchor && anchor.parentNode) anchor.parentNode.insertBefore(this.status, anchor);
     else form.appendChild(this.status);
     const self = this;
     form.addEventListener("input", function () { self.changed(); });
@@ -191,6 +193,8 @@
     undo.addEventListener("click", function () {
       apply(self.form, current);
       self.initial = current;
+      clearTimeout(self.timer);
+      self.dirty = false;
       dropLocal(self.token);
       const body = new FormData();
       body.append("csrfmiddlewaretoken", (self.form.querySelector("[name=csrfmiddlewaretoken]") || {}).value || "");

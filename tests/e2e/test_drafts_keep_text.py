@@ -127,3 +127,28 @@ def test_discarding_a_restored_draft_puts_back_what_was_saved(page_for, trainee,
     page.reload()
     page.wait_for_timeout(500)
     expect(restored(page)).to_have_count(0)
+
+
+def test_a_comment_whose_answer_was_lost_is_not_offered_again(page_for, trainee, tutor, cohort):
+    """The server posted the comment but the page never heard back (the connection
+    dropped): the browser's copy names that sending, so a reload does not offer the
+    text for posting a second time."""
+    entry = publish_entry(trainee, cohort, visibility="shared")
+    page = page_for(tutor)
+    page.goto(f"/journal/{entry.pk}/")
+
+    def deliver_then_drop(route):
+        route.fetch()  # the server gets it and posts the comment
+        route.abort()  # the answer never reaches the page
+
+    page.route(f"**/journal/{entry.pk}/comments/", deliver_then_drop)
+    page.locator("#new-comment-body").fill("Posted while the connection dropped.")
+    page.get_by_role("button", name="Post comment").click()
+    page.wait_for_timeout(800)
+    page.unroute(f"**/journal/{entry.pk}/comments/")
+
+    page.reload()
+    page.wait_for_timeout(500)
+    expect(page.locator("#new-comment-body")).to_have_value("")
+    expect(restored(page)).to_have_count(0)
+    assert Comment.objects.filter(entry=entry).count() == 1
