@@ -31,7 +31,7 @@ def started_cohort(cohort, trainee):
     published in four distinct weeks since (twice in one of them)."""
     tz = cohort.tz
     start = _monday(timezone.localtime(timezone=tz).date()) - datetime.timedelta(weeks=WEEKS_SINCE_START - 1)
-    Cohort.objects.filter(pk=cohort.pk).update(start_date=start)
+    Cohort.objects.filter(pk=cohort.pk).update(start_date=start, end_date=start + datetime.timedelta(weeks=40))
     cohort.refresh_from_db()
     joined = datetime.datetime.combine(start, datetime.time(9), tzinfo=tz)
     Membership.objects.filter(user=trainee, cohort=cohort).update(joined_at=joined)
