@@ -138,6 +138,7 @@ class Crawl:
         self.visited: dict[str, list[str]] = {}  # url name -> the paths checked for it
         self.skip: set[str] = set()  # url names another role has checked already
         self.findings: list[str] = []
+        self.states: list[str] = []  # pages checked in a state a link can't reach (see STATES)
 
     def candidate(self, href: str) -> tuple[str, str] | None:
         parts = urlsplit(href)
@@ -220,6 +221,7 @@ def test_every_page_each_role_reaches_has_no_serious_axe_findings(new_context, l
     world = build_world()
     findings: list[str] = []
     visited: dict[str, dict[str, list[str]]] = {}
+    states: list[str] = []
     for role in (AN, AU, OT, AT, SM, MO, CA):
         # Reduced motion: Bootstrap then drops its colour transitions, so axe, run right after
         # a resize, sees the settled colours (not a tab half-way through fading in).
@@ -232,9 +234,10 @@ def test_every_page_each_role_reaches_has_no_serious_axe_findings(new_context, l
             # A second trainee, other tutors: only what the first one's crawl has not checked.
             crawl.skip = set(visited[AU if role == OT else AT]) - MUST_REACH[role]
         crawl.run(seeds_for(role, world.ids))
-        if role == CA:
-            roster_preview(crawl, world.ids["cohort"], tmp_path)
+        for drive in STATES.get(role, []):
+            drive(crawl, world.ids, tmp_path)
         findings += crawl.findings
+        states.append(f"{role}: {', '.join(crawl.states)}")
         visited[role] = crawl.visited
         context.close()
 
@@ -243,16 +246,27 @@ def test_every_page_each_role_reaches_has_no_serious_axe_findings(new_context, l
     )
     for role, pages in visited.items():  # shown with -s, or under a failure
         print(f"{role}:\n" + "\n".join(f"  {name}: {' '.join(paths)}" for name, paths in sorted(pages.items())))
+    print("States:\n" + "\n".join(states))
     assert not findings, f"{len(findings)} serious or critical axe findings:\n" + "\n".join(findings)
     for role, names in MUST_REACH.items():
         missing = names - visited[role].keys()
         assert not missing, f"the {role}'s crawl never reached {sorted(missing)}\n{report}"
 
 
-def roster_preview(crawl: Crawl, cohort_id: int, tmp_path) -> None:
+# Pages in states a link can't reach: the answers to POSTs, forms with their errors, the
+# editor on another template. Each drives the page, then checks it like a crawled one.
+
+
+def state(crawl: Crawl, label: str) -> None:
+    path = urlsplit(crawl.page.url).path
+    crawl.states.append(f"{label} ({path})")
+    crawl.check(f"{url_name(path)}, {label}", path)
+
+
+def roster_preview(crawl: Crawl, ids: dict, tmp_path) -> None:
     """The preview is the answer to a POST: upload a roster and check what comes back."""
     page = crawl.page
-    page.goto(f"/manage/cohorts/{cohort_id}/import/")
+    page.goto(f"/manage/cohorts/{ids['cohort']}/import/")
     roster = tmp_path / "roster.csv"
     roster.write_text(ROSTER)
     page.locator("input[name=file]").set_input_files(str(roster))
@@ -263,3 +277,48 @@ def roster_preview(crawl: Crawl, cohort_id: int, tmp_path) -> None:
     assert name == "reflect:manage-roster-preview", page.url
     crawl.visited.setdefault(name, []).append(path)
     crawl.check(name, path)
+
+
+def roster_refused(crawl: Crawl, ids: dict, tmp_path) -> None:
+    page = crawl.page
+    page.goto(f"/manage/cohorts/{ids['cohort']}/import/")
+    not_a_roster = tmp_path / "notes.csv"
+    not_a_roster.write_text("Just some notes\r\nwith no header we know\r\n")
+    page.locator("input[name=file]").set_input_files(str(not_a_roster))
+    with page.expect_navigation():
+        page.locator("main form:has(input[name=file]) button[type=submit]").click()
+    assert page.locator(".invalid-feedback, .alert-danger, .errorlist").count(), "expected the file to be refused"
+    state(crawl, "a file refused")
+
+
+def editor_on_gibbs(crawl: Crawl, ids: dict, tmp_path) -> None:
+    page = crawl.page
+    page.goto("/journal/new/")
+    page.locator("select[name=template]").select_option("gibbs")
+    page.locator("textarea[name=gibbs_description]").wait_for()
+    state(crawl, "Gibbs template")
+
+
+def editor_errors(crawl: Crawl, ids: dict, tmp_path) -> None:
+    page = crawl.page
+    page.goto("/journal/new/")
+    title = page.locator("input[name=title]")
+    title.evaluate("el => el.removeAttribute('maxlength')")  # as an older browser might send it
+    title.fill("x" * 300)  # too long: the server says so
+    page.locator("textarea[name=body]").fill("Body")
+    with page.expect_navigation():
+        page.locator("button[name=action][value=publish]").click()
+    assert page.locator(".invalid-feedback").count(), "expected the editor to show an error"
+    state(crawl, "with errors")
+
+
+def marking_errors(crawl: Crawl, ids: dict, tmp_path) -> None:
+    page = crawl.page
+    page.goto(f"/assessments/{ids['marking_second']}/")
+    with page.expect_navigation():
+        page.locator("button[name=action][value=complete]").click()  # half the grid: refused
+    assert page.locator(".alert-danger, .invalid-feedback").count(), "expected the grid to show its errors"
+    state(crawl, "completing half a grid")
+
+
+STATES = {AU: [editor_on_gibbs, editor_errors], SM: [marking_errors], CA: [roster_preview, roster_refused]}
