@@ -129,11 +129,13 @@ def run_axe(page) -> list[dict]:
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_JS))
         assert page.evaluate("axe.version") == AXE_VERSION
-    run = """options => axe.run(document, {...options, resultTypes: ['violations']}).then(r => r.violations)"""
-    violations = page.evaluate(run, {"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    run = """([context, options]) => axe.run(context, {...options, resultTypes: ['violations']})
+        .then(r => r.violations)"""
+    violations = page.evaluate(run, ["html", {"runOnly": {"type": "tag", "values": WCAG_TAGS}}])
     if page.locator(".table-scroll, .form-select").count():
         style = page.add_style_tag(content=UNDECORATED)
-        contrast = page.evaluate(run, {"runOnly": {"type": "rule", "values": ["color-contrast"]}})
+        only = {"include": [[".table-scroll"], [".form-select"]]}
+        contrast = page.evaluate(run, [only, {"runOnly": {"type": "rule", "values": ["color-contrast"]}}])
         style.evaluate("el => el.remove()")
         known = {(v["id"], tuple(map(str, n["target"]))) for v in violations for n in v["nodes"]}
         for v in contrast:
