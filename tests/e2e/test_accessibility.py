@@ -1,12 +1,14 @@
 """axe-core on every page each role reaches, at desktop and phone widths (issue 11).
 
-Each role signs in (its session from the access world, `tests/access/world.py`, which
-gives every page something to show: an entry with comments, portfolios being marked,
-released feedback, a moderation, an import waiting) and crawls from the home page:
-same-origin GET links, one URL per URL pattern, at most MAX_PAGES pages. Every page is
-checked by axe-core (vendored, pinned: tests/e2e/vendor/) against the WCAG 2.0/2.1/2.2
-A and AA rules at 1280×800, then again at 390×844. A serious or critical finding fails
-the test, with a report of every one (rule, impact, page, width, the elements)."""
+The world is the access tests' (`tests/access/world.py`): an entry with comments,
+portfolios being marked, a moderation, released feedback, an import waiting. Each role
+(a visitor, two trainees, the tutor, a second marker, a moderator, a course admin) gets
+its session and crawls from the home page: same-origin GET links, one URL per URL
+pattern (two for a few), at most MAX_PAGES pages. Then a few states no link reaches
+are driven (STATES): a roster preview, forms with errors. Every page is checked by
+axe-core (vendored and pinned in tests/e2e/vendor/) with the WCAG 2.0/2.1/2.2 A and AA
+rules at 1280×800, then again at 390×844. A serious or critical finding fails the test.
+The report lists every finding: rule, impact, page, width and elements."""
 
 import re
 from collections import deque
@@ -17,6 +19,12 @@ import pytest
 from django.conf import settings
 from django.urls import Resolver404, resolve
 
+from reflect.assessment.models import Assessment, Checkpoint, Rubric, Score, Submission
+from reflect.audit.models import AuditEvent
+from reflect.cohorts.models import Membership
+from reflect.feedback.models import Comment
+from reflect.journal.models import JournalEntry
+from reflect.manage.models import CohortInvitation
 from tests.access.world import AN, AT, AU, CA, MO, OT, SM, build_world
 
 pytestmark = pytest.mark.e2e
@@ -105,6 +113,26 @@ ROSTER = (
     "other.trainee@example.test,Blake,Othertrainee,trainee,\r\n"
     "not-an-email,Broken,Row,trainee,\r\n"
 )
+
+
+# Following links must change nothing (reads are recorded, by design, in AccessEvent and
+# read notifications, so those are not counted).
+FOOTPRINT = (
+    JournalEntry,
+    Comment,
+    Membership,
+    CohortInvitation,
+    AuditEvent,
+    Assessment,
+    Score,
+    Submission,
+    Checkpoint,
+    Rubric,
+)
+
+
+def footprint() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in FOOTPRINT}
 
 
 def url_name(path: str) -> str | None:
@@ -251,7 +279,9 @@ def test_every_page_each_role_reaches_has_no_serious_axe_findings(new_context, l
         if role in (OT, SM, MO):
             # A second trainee, other tutors: only what the first one's crawl has not checked.
             crawl.skip = set(visited[AU if role == OT else AT]) - MUST_REACH[role]
+        before = footprint()
         crawl.run(seeds_for(role, world.ids))
+        assert footprint() == before, f"following links as the {role} changed something: {before} → {footprint()}"
         for drive in STATES.get(role, []):
             drive(crawl, world.ids, tmp_path)
         findings += crawl.findings
