@@ -41,9 +41,9 @@ FOCUS_SHOWN = """el => {
         const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
         return outline || (s.boxShadow && s.boxShadow !== 'none');
     };
-    // A visually hidden radio (Bootstrap's .btn-check) shows its focus on its label.
-    const label = el.labels && el.labels[0];
-    return shown(el) || (el.classList.contains('btn-check') && !!label && shown(label));
+    // A visually hidden radio (Bootstrap's .btn-check) can only show its focus on its label.
+    if (el.classList.contains('btn-check')) return !!el.labels[0] && shown(el.labels[0]);
+    return shown(el);
 }"""
 
 
