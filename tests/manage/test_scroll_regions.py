@@ -43,6 +43,19 @@ def test_it_makes_each_sideways_scrolling_manage_table_a_keyboard_region(client_
             assert 'tabindex="0"' in div and 'role="region"' in div and "aria-label" in div, (url, div)
 
 
+def test_it_makes_the_cohort_dashboard_and_checkpoint_tables_keyboard_regions(
+    client_for, tutor, course_admin, filled_cohort
+):
+    cohort, checkpoint = filled_cohort
+    for user in (tutor, course_admin):
+        for url in (f"/cohorts/{cohort.pk}/", f"/checkpoints/{checkpoint.pk}/"):
+            html = client_for(user).get(url).content.decode()
+            scrollers = SCROLLER.findall(html)
+            assert scrollers, url
+            for div in scrollers:
+                assert 'tabindex="0"' in div and 'role="region"' in div and "aria-label" in div, (url, div)
+
+
 def test_it_stacks_the_members_table_into_labelled_cards_on_a_phone(client_for, course_admin, cohort, trainee):
     html = client_for(course_admin).get(f"/manage/cohorts/{cohort.pk}/members/").content.decode()
     assert 'class="table table-sm align-middle table-stack"' in html
