@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Idle and absolute session limits; staff set up a second factor first (reflect/access/sessions.py).
+    "reflect.access.sessions.SessionLimitsMiddleware",
     "accounts.middleware.UserTimezoneMiddleware",
 ]
 
@@ -131,6 +133,17 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Reflect] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Tutors and admins read many trainees' writing: they set up two-factor
+# authentication before any other page (reflect/access/sessions.py).
+MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+MFA_TOTP_ISSUER = "Reflect"
+SECOND_FACTOR_OPEN_PATHS = ("/accounts/", "/static/", "/favicon.ico", "/drafts/")
+# A session ends after this long without a request (staff sooner: they read more
+# people's writing), and in any case this long after signing in.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+SESSION_IDLE_MINUTES_STAFF = int(os.environ.get("SESSION_IDLE_MINUTES_STAFF", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

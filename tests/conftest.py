@@ -24,6 +24,9 @@ def _test_settings(settings):
     # The cache may be a Redis shared by every test (and CI run); counters
     # left by one test must not rate-limit another.
     settings.ACCOUNT_RATE_LIMITS = False
+    # Tests sign staff in without an authenticator; tests/accounts/test_session_limits.py
+    # turns this back on to check that staff are sent to set one up.
+    settings.MFA_REQUIRED_FOR_STAFF = False
 
 
 @pytest.fixture
