@@ -86,7 +86,13 @@ class SessionLimitsMiddleware:
             response = self._check(request, user)
             if response is not None:
                 return response
-        return self.get_response(request)
+        response = self.get_response(request)
+        if request.method == "POST" and request.path == reverse("account_logout") and response.status_code == 302:
+            # Signing out on purpose leaves nothing behind on a shared computer: the
+            # browser drops the editor's and drafts' copies and any cached page. (A
+            # session that timed out keeps them: they hold what was typed meanwhile.)
+            response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
 
     def _check(self, request: HttpRequest, user) -> HttpResponse | None:
         session = request.session

@@ -175,3 +175,19 @@ def test_with_a_second_factor_pages_do_not_look_for_it_again(mfa_required, tutor
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/").status_code == 200
     assert not [q for q in queries if "mfa_authenticator" in q["sql"]]
+
+
+# --- signing out ------------------------------------------------------------------------------
+
+
+def test_signing_out_tells_the_browser_to_forget_what_it_kept(trainee, client_for):
+    response = client_for(trainee).post("/accounts/logout/")
+    assert response.status_code == 302
+    assert response["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_a_timed_out_session_leaves_the_browser_copies_alone(trainee, client_for):
+    client = client_for(trainee)
+    age(client, seen_minutes_ago=121)
+    response = client.get("/journal/")
+    assert signed_out(response) and "Clear-Site-Data" not in response
