@@ -16,7 +16,7 @@ app.autodiscover_tasks()
 def _require_secret_key(**kwargs) -> None:
     """Refuse to start. SystemExit, because Celery logs and carries on after an
     ordinary exception in a signal handler."""
-    from config.startup import MISSING, secret_key_missing
+    from config.startup import missing
 
-    if secret_key_missing():
-        raise SystemExit(MISSING)
+    if why := missing():
+        raise SystemExit(why)

@@ -32,6 +32,14 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
+# Writing is encrypted at rest with these (config/crypto.py). No default outside
+# DEBUG: the web server, the worker and beat refuse to start without them.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", "")
+if not FIELD_ENCRYPTION_KEYS and DEBUG:
+    from config.crypto import development_key
+
+    FIELD_ENCRYPTION_KEYS = [development_key(BASE_DIR / "var" / "field-encryption.key")]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -133,6 +141,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Reflect] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 OPEN_SIGNUP = env_bool("OPEN_SIGNUP", False)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets are encrypted with FIELD_ENCRYPTION_KEYS (accounts/mfa.py).
+MFA_ADAPTER = "accounts.mfa.EncryptingMFAAdapter"
 # Tutors and admins read many trainees' writing: they set up two-factor
 # authentication before any other page (reflect/access/sessions.py).
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)

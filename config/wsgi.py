@@ -7,7 +7,7 @@ application = get_wsgi_application()
 
 from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
-from config.startup import MISSING, secret_key_missing  # noqa: E402 - needs the settings loaded above
+from config.startup import missing  # noqa: E402 - needs the settings loaded above
 
-if secret_key_missing():
-    raise ImproperlyConfigured(MISSING)
+if why := missing():
+    raise ImproperlyConfigured(why)

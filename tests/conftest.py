@@ -9,6 +9,8 @@ from reflect.journal import services
 from reflect.journal.models import Kind, Visibility
 
 PASSWORD = "a-long-test-password-42"
+# Tests' own key for writing at rest (config/crypto.py), unless the environment gives one.
+TEST_ENCRYPTION_KEY = "La9lZi-VB1gBq7nXS5uc17TZ_zY-wCCzwoCtrkRBF7w="
 
 
 @pytest.fixture(autouse=True)
@@ -27,6 +29,7 @@ def _test_settings(settings):
     # Tests sign staff in without an authenticator; tests/accounts/test_session_limits.py
     # turns this back on to check that staff are sent to set one up.
     settings.MFA_REQUIRED_FOR_STAFF = False
+    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS or [TEST_ENCRYPTION_KEY]
 
 
 @pytest.fixture

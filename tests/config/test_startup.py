@@ -37,3 +37,12 @@ def test_celery_refuses_to_start_without_a_secret_key(program, tmp_path):
     extra = ["--pool=solo"] if program == "worker" else beat
     result = run("-m", "celery", "-A", "config", program, *extra)
     assert result.returncode != 0 and MISSING in result.stdout + result.stderr
+
+
+def test_servers_refuse_to_start_without_encryption_keys():
+    env = {k: v for k, v in os.environ.items() if k not in {"FIELD_ENCRYPTION_KEYS", "DEBUG", "REDIS_URL"}}
+    env["SECRET_KEY"] = "a-secret-key-for-this-test-only"
+    result = subprocess.run(  # noqa: S603 - our own command line
+        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS is not set" in result.stderr

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings as django_settings
 from django.db import connection
 
 from tests.worker.broker import wait_until
@@ -45,6 +46,7 @@ def worker_env(settings, **extra: str) -> dict[str, str]:
         "CONN_MAX_AGE": "0",
         "REDIS_URL": settings.REDIS_URL,
         "SECRET_KEY": settings.SECRET_KEY,
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "DEBUG": "0",
         "LOG_LEVEL": "WARNING",
         **extra,
@@ -61,6 +63,8 @@ class Workers:
         # from the shell that runs pytest.
         inherited = {k: v for k, v in os.environ.items() if not k.startswith("REFLECT_TEST_")}
         self.env = {**inherited, **env}
+        # Without keys a worker refuses to start (config/startup.py).
+        self.env.setdefault("FIELD_ENCRYPTION_KEYS", ",".join(django_settings.FIELD_ENCRYPTION_KEYS))
 
     def start(self, name: str, **extra_env: str) -> subprocess.Popen:
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork"]
