@@ -1,14 +1,9 @@
 """Two-factor secrets are encrypted at rest like people's writing (config/crypto.py)."""
 
-import re
-
 from allauth.mfa.adapter import DefaultMFAAdapter
 
 from config import crypto
-
-# A TOTP secret stored before encryption: base32, which a Fernet token never is
-# (its base64 has lower case), so it can still be read until it is re-encrypted.
-PLAIN_SECRET = re.compile(r"[A-Z2-7]+=*")
+from config.encrypted_fields import FERNET_PREFIX
 
 
 class EncryptingMFAAdapter(DefaultMFAAdapter):
@@ -16,6 +11,8 @@ class EncryptingMFAAdapter(DefaultMFAAdapter):
         return crypto.encrypt(text)
 
     def decrypt(self, encrypted_text: str) -> str:
-        if PLAIN_SECRET.fullmatch(encrypted_text):
+        # A secret stored before encryption (base32 or hex, never a Fernet token) is still
+        # read as it is, until `rotate_keys` encrypts it.
+        if not encrypted_text.startswith(FERNET_PREFIX):
             return encrypted_text
         return crypto.decrypt(encrypted_text)

@@ -13,6 +13,15 @@ PASSWORD = "a-long-test-password-42"
 TEST_ENCRYPTION_KEY = "La9lZi-VB1gBq7nXS5uc17TZ_zY-wCCzwoCtrkRBF7w="
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _encryption_keys():
+    """Before anything writes (module-scoped worlds too): the tests' key, unless given."""
+    from django.conf import settings
+
+    if not settings.FIELD_ENCRYPTION_KEYS:
+        settings.FIELD_ENCRYPTION_KEYS = [TEST_ENCRYPTION_KEY]
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     # Tests run with DEBUG off, as production does, but without a collected
@@ -29,7 +38,6 @@ def _test_settings(settings):
     # Tests sign staff in without an authenticator; tests/accounts/test_session_limits.py
     # turns this back on to check that staff are sent to set one up.
     settings.MFA_REQUIRED_FOR_STAFF = False
-    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS or [TEST_ENCRYPTION_KEY]
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from config.encrypted_fields import EncryptedCharField, EncryptedTextField
 from reflect.access import cohorts_administered_by, cohorts_as, programmes_administered_by
 from reflect.cohorts.models import Cohort, Programme, Role
 from reflect.journal.models import JournalEntry
@@ -167,7 +168,7 @@ class Submission(models.Model):
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="submissions")
     trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions")
     attempt = models.PositiveIntegerField(default=1)
-    summary = models.TextField(blank=True, max_length=SUMMARY_MAX)
+    summary = EncryptedTextField(blank=True, max_length=SUMMARY_MAX)
     entries = models.ManyToManyField(JournalEntry, blank=True, related_name="submissions")
     status = models.CharField(max_length=10, choices=SubmissionStatus.choices, default=SubmissionStatus.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
@@ -193,8 +194,8 @@ class SubmittedEntry(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="snapshots")
     entry = models.ForeignKey(JournalEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     position = models.PositiveIntegerField(default=0)
-    title = models.CharField(max_length=200)
-    body = models.TextField()
+    title = EncryptedCharField(max_length=200)
+    body = EncryptedTextField()
     kind = models.CharField(max_length=20)
     created_at = models.DateTimeField()
 
@@ -294,14 +295,14 @@ class Assessment(models.Model):
     assessor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments")
     rubric = models.ForeignKey(Rubric, on_delete=models.PROTECT, related_name="assessments")
     role = models.CharField(max_length=10, choices=MarkingRole.choices, default=MarkingRole.FIRST)
-    overall_feedback = models.TextField(blank=True, max_length=FEEDBACK_MAX)
+    overall_feedback = EncryptedTextField(blank=True, max_length=FEEDBACK_MAX)
     outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    trainee_reply = models.TextField(blank=True, max_length=FEEDBACK_MAX)
+    trainee_reply = EncryptedTextField(blank=True, max_length=FEEDBACK_MAX)
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -329,7 +330,7 @@ class Score(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     level = models.ForeignKey(Level, on_delete=models.PROTECT, related_name="+")
-    comment = models.TextField(blank=True, max_length=CRITERION_COMMENT_MAX)
+    comment = EncryptedTextField(blank=True, max_length=CRITERION_COMMENT_MAX)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="unique_score")]

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from config.encrypted_fields import EncryptedJSONField
+
 
 class FormDraft(models.Model):
     """What one person has typed into one form and not yet sent: the portfolio summary,
@@ -12,7 +14,7 @@ class FormDraft(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="form_drafts")
     key = models.CharField(max_length=120)
-    values = models.JSONField(default=dict, blank=True)
+    values = EncryptedJSONField(default=dict, blank=True)
     saved_at = models.DateTimeField(null=True, blank=True)
     sent_nonce = models.CharField(max_length=40, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

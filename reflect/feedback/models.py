@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from config.encrypted_fields import EncryptedCharField, EncryptedTextField
 from reflect.journal.models import JournalEntry
 
 COMMENT_MAX = 10_000
@@ -35,7 +36,7 @@ class Comment(models.Model):
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies")
-    body = models.TextField(max_length=COMMENT_MAX)
+    body = EncryptedTextField(max_length=COMMENT_MAX)
     status = models.CharField(max_length=10, choices=CommentStatus.choices, default=CommentStatus.POSTED)
     created_at = models.DateTimeField(default=timezone.now)
     posted_at = models.DateTimeField(null=True, blank=True)
@@ -99,7 +100,7 @@ class Notification(models.Model):
     entry = models.ForeignKey(
         JournalEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
     )
-    summary = models.CharField(max_length=300)
+    summary = EncryptedCharField(max_length=300)
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
+from config.encrypted_fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from reflect.cohorts.models import Cohort
 from reflect.journal.reflective import FREE, TEMPLATE_CHOICES
 
@@ -72,34 +72,40 @@ class EntryQuerySet(models.QuerySet):
         return self.filter(author=user, deleted_at__isnull=False)
 
     def search(self, text: str) -> "EntryQuerySet":
-        text = text.strip()
-        if not text:
+        """Entries whose title or text contains `text`, ignoring case. Both are encrypted
+        at rest, so the program decrypts and compares (README, "Encryption at rest":
+        bench/search_bench.py measures it)."""
+        needle = text.strip().casefold()
+        if not needle:
             return self
-        return self.filter(Q(title__icontains=text) | Q(body__icontains=text))
+        rows = self.order_by().values_list("pk", "title", "body").iterator(chunk_size=1000)
+        return self.filter(
+            pk__in=[pk for pk, title, body in rows if needle in title.casefold() or needle in body.casefold()]
+        )
 
 
 class JournalEntry(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="entries")
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GENERAL)
-    title = models.CharField(max_length=TITLE_MAX, blank=True)
-    body = models.TextField(blank=True)
+    title = EncryptedCharField(max_length=TITLE_MAX, blank=True)
+    body = EncryptedTextField(blank=True)
     template = models.CharField(max_length=20, choices=TEMPLATE_CHOICES, default=FREE)
-    sections = models.JSONField(default=dict, blank=True)
+    sections = EncryptedJSONField(default=dict, blank=True)
     session_date = models.DateField(null=True, blank=True)
-    client_code = models.CharField(max_length=20, blank=True)
+    client_code = EncryptedCharField(max_length=20, blank=True)
     session_number = models.PositiveSmallIntegerField(null=True, blank=True)
     state_before = models.CharField(max_length=10, choices=ArousalState.choices, blank=True)
     state_after = models.CharField(max_length=10, choices=ArousalState.choices, blank=True)
     intensity_before = models.PositiveSmallIntegerField(null=True, blank=True)
     intensity_after = models.PositiveSmallIntegerField(null=True, blank=True)
-    body_note = models.CharField(max_length=500, blank=True)
+    body_note = EncryptedCharField(max_length=500, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Unpublished edits of a published entry, kept apart so tutors never see
     # half-written changes: {"data": the editor's validated fields, "saved_at"}.
-    pending = models.JSONField(default=dict, blank=True)
+    pending = EncryptedJSONField(default=dict, blank=True)
     # Goes up with every save of the text (draft, held-aside changes, publish, restore),
     # so that an editor page opened earlier can tell its save would overwrite another's
     # (reflect/journal/versions.py). `saved_by_page` is the editor page that saved last.
@@ -146,10 +152,10 @@ class EntryRevision(models.Model):
     """A previous published text of an entry, kept whenever it is republished."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.CASCADE, related_name="revisions")
-    title = models.CharField(max_length=TITLE_MAX, blank=True)
-    body = models.TextField(blank=True)
+    title = EncryptedCharField(max_length=TITLE_MAX, blank=True)
+    body = EncryptedTextField(blank=True)
     template = models.CharField(max_length=20, choices=TEMPLATE_CHOICES, default=FREE)
-    sections = models.JSONField(default=dict, blank=True)
+    sections = EncryptedJSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -117,7 +117,7 @@ def test_posting_the_comment_empties_its_draft_and_records_the_sending(tutor, sh
         f"/journal/{shared_entry.pk}/comments/",
         {"body": "Posted soon", "_draft": comment_token, "_draft_nonce": "n1"},
     )
-    assert Comment.objects.filter(body="Posted soon").exists()
+    assert [c.body for c in Comment.objects.all()] == ["Posted soon"]
     answer = read(client, comment_token)[comment_token]
     assert answer["values"] == {} and answer["sent_nonce"] == "n1"
 
