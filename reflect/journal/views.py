@@ -8,9 +8,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from reflect.journal import services
+from reflect.journal import checks, services
 from reflect.journal.editor import get_editable
 from reflect.journal.markdown import render_markdown
 from reflect.journal.models import JournalEntry, Kind, Tag, Visibility
@@ -82,6 +83,10 @@ def entry_visibility(request: HttpRequest, pk: int) -> HttpResponse:
     if visibility not in Visibility.values:
         messages.error(request, "That sharing option isn't one we know. Nothing was changed.")
         return redirect("reflect:entry-detail", pk=entry.pk)
+    if visibility == Visibility.SHARED and entry.is_published:
+        review = _share_review(request, entry)
+        if review is not None:
+            return review
     services.entry_set_visibility(entry=entry, visibility=visibility)
     if visibility == Visibility.SHARED:
         note = "Shared with your tutors." if entry.is_published else "Will be shared with your tutors once published."
@@ -89,6 +94,28 @@ def entry_visibility(request: HttpRequest, pk: int) -> HttpResponse:
         note = "Made private. Only you can read it now."
     messages.success(request, note)
     return redirect("reflect:entry-detail", pk=entry.pk)
+
+
+def _share_review(request: HttpRequest, entry: JournalEntry) -> HttpResponse | None:
+    """The check for identifiers before a published client-work entry is shared: the
+    review page, or None to go ahead (nothing found, confirmed before, or just now)."""
+    rows = checks.entry_review_rows(entry)
+    if not rows:
+        return None
+    text = checks.entry_text(entry)
+    if checks.token_confirms(request.POST.get(checks.CONFIRM_FIELD), {"entry": text}):
+        services.entry_identifiers_confirm(entry=entry)
+        return None
+    context = {
+        "entry": entry,
+        "rows": rows,
+        "token": checks.confirm_token({"entry": text}),
+        "hidden": [("visibility", Visibility.SHARED)],
+        "confirm_action": reverse("reflect:entry-visibility", kwargs={"pk": entry.pk}),
+        "change_url": reverse("reflect:entry-edit", kwargs={"pk": entry.pk}),
+        "cancel_url": reverse("reflect:entry-detail", kwargs={"pk": entry.pk}),
+    }
+    return render(request, "reflect/identifiers_review.html", context)
 
 
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
