@@ -285,14 +285,22 @@ def in_context(text: str, findings: list[Finding], width: int = 40) -> list[dict
     match marked (the page escapes all three parts)."""
     rows = []
     for f in findings:
-        before = text[max(0, f.start - width) : f.start]
-        after = text[f.end : f.end + width]
+        before, after = text[max(0, f.start - width) : f.start], text[f.end : f.end + width]
+        cut_before, cut_after = f.start > width, f.end + width < len(text)
+        if "\n" in before:  # context stays within the line (a title is not the body's first words)
+            before, cut_before = before.rsplit("\n", 1)[1], False
+        elif cut_before and " " in before:
+            before = before.split(" ", 1)[1]  # whole words only
+        if "\n" in after:
+            after, cut_after = after.split("\n", 1)[0], False
+        elif cut_after and " " in after.strip():
+            after = after.rsplit(" ", 1)[0]
         rows.append(
             {
                 "finding": f,
-                "before": ("…" if f.start > width else "") + before.lstrip(),
+                "before": ("…" if cut_before else "") + before.lstrip(),
                 "match": f.text,
-                "after": after.rstrip() + ("…" if f.end + width < len(text) else ""),
+                "after": after.rstrip() + ("…" if cut_after else ""),
             }
         )
     return rows
