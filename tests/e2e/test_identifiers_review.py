@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reflect.journal.models import JournalEntry, Status, Visibility
+from tests.e2e.test_accessibility import run_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -40,8 +41,10 @@ def test_trainee_changes_a_name_and_a_postcode_after_the_review(page_for, traine
     assert entry.status == Status.DRAFT
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "review-1280.png"), full_page=True)
+    assert run_axe(page) == []
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(SHOTS / "review-390.png"), full_page=True)
+    assert run_axe(page) == []
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Back to the editor with the text kept; change it and publish: shared, no question.
