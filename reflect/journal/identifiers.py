@@ -120,7 +120,9 @@ CUES = (
     r"|uncle|aunt|auntie|cousin|ex|fiancée?|stepfather|stepmother|stepdad|stepmum|neighbour|flatmate|carer)"
 )
 
-EMAIL_RE = re.compile(r"\b[\w.+'-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Lookbehinds make each regex start only at the beginning of a run, so that a long run
+# of characters that never matches costs linear time, not quadratic (entries are long).
+EMAIL_RE = re.compile(r"(?<![\w.+'-])[\w.+'-]{1,64}@[\w-]+(?:\.[\w-]+)+\b")
 NHS_RE = re.compile(r"(?<![\d+])(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)")
 PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d[\d\s()-]{7,13}\d(?!\d)")
 POSTCODE_RE = re.compile(r"\b(?:GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b")
@@ -270,12 +272,12 @@ def scan(text: str) -> list[Finding]:
     candidates += [(NAME, span) for span in _names(text)]
     order = [EMAIL, NHS, POSTCODE, PHONE, DATE, AGE, PLACE, NAME]
     candidates.sort(key=lambda c: (order.index(c[0]), c[1][0] - c[1][1]))  # by kind, then longest first
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a finding already covers the text
     findings = []
     for kind, (start, end) in candidates:
-        if any(start < e and s < end for s, e in taken):
+        if any(taken[start:end]):
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         findings.append(Finding(kind, text[start:end], start, end))
     return sorted(findings, key=lambda f: f.start)
 
