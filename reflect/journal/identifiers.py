@@ -144,8 +144,14 @@ PLACE_WORDS = (
     r"|High School|Grammar School|School|Academy|College|University|Hospital|Infirmary|Clinic|Hospice|Nursery"
     r"|Care Home|Ltd|Limited|PLC|plc|Prison|Leisure Centre|Library|Church|Mosque|Synagogue|Temple)"
 )
+PLACE_DESCRIPTIONS = set(
+    """
+    primary secondary high grammar junior infant infants sixth form medical health care leisure general district
+    community local private state special boarding nursery village city town new old royal university
+    """.split()
+)
 PLACE_RES = [
-    re.compile(rf"\b(?:{CAP}\s+){{1,4}}{PLACE_WORDS}\b"),
+    re.compile(rf"\b((?:{CAP}\s+){{1,4}}){PLACE_WORDS}\b"),
     re.compile(r"\bSt\.? [A-Z][a-z]+(?:'s|’s|s')(?: (?:[A-Z][a-z]+))*"),
     re.compile(
         rf"\b(?:works?|working|worked|teaches|taught|studies|studied|employed|pupil|student|placement)"
@@ -228,16 +234,16 @@ def _names(text: str) -> list[tuple[int, int]]:
 def _places(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in PLACE_RES[0].finditer(text):
-        # Drop leading ordinary words ("The", "At", "Her"): "The Academy" alone is not a name.
+        # Leading ordinary and descriptive words ("The", "Her", "Primary", "Local") name
+        # nothing: "the Academy" or "Primary School" alone is not a named place.
         start = m.start()
-        for word in m.group(0).split()[:-1]:
-            if word.lower() not in NOT_NAMES:
+        for word in m.group(1).split():
+            if _bare(word) not in NOT_NAMES and _bare(word) not in PLACE_DESCRIPTIONS:
+                spans.append((start, m.end()))
                 break
-            start += len(word) + 1
-            while start < m.end() and text[start].isspace():
+            start = text.index(word, start) + len(word)
+            while text[start].isspace():
                 start += 1
-        if start < m.end() and text[start : m.end()].split()[0] != m.group(0).split()[-1]:
-            spans.append((start, m.end()))
     spans += [m.span() for m in PLACE_RES[1].finditer(text)]
     for m in PLACE_RES[2].finditer(text):
         if _words_ok(m.group(1)):

@@ -55,4 +55,6 @@ CORPUS: list[tuple[str, list[str]]] = [
     ("Session 4: we talked about her window of tolerance.", []),
     ("The Academy had sent a letter home, he said.", []),
     ("After supervision, I felt steadier and more present.", []),
+    ("She started Primary School the year her parents split up.", []),
+    ("The Local Health Centre had closed early, so she came straight here.", []),
 ]

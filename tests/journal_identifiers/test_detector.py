@@ -121,6 +121,7 @@ def test_it_flags_named_places(text, place):
 
 def test_it_does_not_flag_unnamed_places():
     assert kinds("The Academy wrote. Her GP surgery and the hospital; he works at home.") == []
+    assert kinds("She started Primary School. The Local Health Centre was shut. At Secondary School he hid.") == []
 
 
 def test_findings_carry_position_and_guidance():
