@@ -7,6 +7,7 @@ import re
 import pytest
 
 from reflect.assessment.models import SubmissionStatus
+from reflect.journal import services as journal_services
 from reflect.journal.models import JournalEntry, Kind, Status, Visibility
 from tests.reflect.assessment_factories import make_checkpoint, make_submission, publish_entry
 
@@ -180,3 +181,24 @@ def test_submitting_without_identifiers_asks_nothing(trainee, cohort, client_for
     assert client.post(f"/checkpoints/{checkpoint.pk}/submit/", {"submission": submission.pk}).status_code == 302
     submission.refresh_from_db()
     assert submission.status == SubmissionStatus.SUBMITTED
+
+
+def test_restoring_an_earlier_text_of_a_shared_entry_asks_first(trainee, cohort, client_for):
+    entry = publish_entry(trainee, cohort, body=NAMED, kind=Kind.CLIENT_WORK, client_code="Client H")
+    journal_services.entry_set_visibility(entry=entry, visibility=Visibility.SHARED)
+    data = {"title": entry.title, "body": CODED, "kind": Kind.CLIENT_WORK, "client_code": "Client H"}
+    entry = journal_services.entry_publish(author=trainee, cohort=cohort, data=data, entry=entry)
+    revision = entry.revisions.get()
+    client = client_for(trainee)
+    url = f"/journal/{entry.pk}/history/{revision.pk}/restore/"
+    response = client.post(url)
+    page = response.content.decode()
+    assert response.status_code == 200 and "<mark>Harriet</mark>" in page
+    entry.refresh_from_db()
+    assert entry.body == CODED
+    assert client.post(url, {k: unescape(v) for k, v in hidden_fields(page).items()}).status_code == 302
+    entry.refresh_from_db()
+    assert entry.body == NAMED
+    # Shared again later with the same text: not asked again.
+    client.post(f"/journal/{entry.pk}/visibility/", {"visibility": "private"})
+    assert client.post(f"/journal/{entry.pk}/visibility/", {"visibility": "shared"}).status_code == 302
