@@ -34,6 +34,8 @@ from reflect.assessment.view_helpers import (
 from reflect.cohorts.models import Role
 from reflect.drafts import services as drafts
 from reflect.feedback.services import notifications_read_on_open
+from reflect.journal import checks
+from reflect.journal import services as journal_services
 
 
 def _own_submissions(request: HttpRequest, checkpoint: Checkpoint):
@@ -181,8 +183,17 @@ def checkpoint_submit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         submission = get_object_or_404(_own_submissions(request, checkpoint), pk=request.POST.get("submission") or 0)
+        to_check = _entries_to_check(submission)
+        texts = {str(entry.pk): checks.entry_text(entry) for entry, _ in to_check}
+        if to_check and not checks.token_confirms(request.POST.get(checks.CONFIRM_FIELD), texts):
+            error = "Please look over the marked details below, then tick “I've checked” to submit."
+            error += " Nothing was submitted."
+            return _submit_confirm(request, checkpoint, submission, to_check, error=error)
         try:
-            services.submission_submit(submission=submission)
+            with transaction.atomic():
+                services.submission_submit(submission=submission)
+                for entry, _ in to_check:
+                    journal_services.entry_identifiers_confirm(entry=entry)
         except AssessmentError as error:
             messages.error(request, str(error))
         else:
@@ -192,8 +203,27 @@ def checkpoint_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if submission is None or submission.status != SubmissionStatus.DRAFT:
         messages.info(request, "There is no prepared submission to submit.")
         return redirect("reflect:checkpoint-detail", pk=checkpoint.pk)
-    context = {"checkpoint": checkpoint, "submission": submission, "entries": submission.entries.order_by("created_at")}
-    return render(request, "reflect/assessment/submit_confirm.html", context)
+    return _submit_confirm(request, checkpoint, submission, _entries_to_check(submission))
+
+
+def _entries_to_check(submission: Submission) -> list[tuple]:
+    """Chosen client-work entries whose text has likely identifiers not yet confirmed,
+    each with its findings: submitting shares them (reflect/journal/checks.py)."""
+    entries = services.eligible_entries(submission=submission).filter(submissions=submission).order_by("created_at")
+    return [(entry, rows) for entry in entries if (rows := checks.entry_review_rows(entry))]
+
+
+def _submit_confirm(request, checkpoint, submission, to_check, *, error: str = "") -> HttpResponse:
+    texts = {str(entry.pk): checks.entry_text(entry) for entry, _ in to_check}
+    context = {
+        "checkpoint": checkpoint,
+        "submission": submission,
+        "entries": submission.entries.order_by("created_at"),
+        "to_check": to_check,
+        "identifiers_token": checks.confirm_token(texts) if to_check else "",
+        "identifiers_error": error,
+    }
+    return render(request, "reflect/assessment/submit_confirm.html", context, status=400 if error else 200)
 
 
 @require_POST

@@ -20,10 +20,10 @@ from django.views.decorators.http import require_POST
 
 from reflect.access import cohorts_as
 from reflect.cohorts.models import Cohort, Role
-from reflect.journal import services
+from reflect.journal import checks, services
 from reflect.journal.forms import EntryForm
 from reflect.journal.markdown import render_markdown
-from reflect.journal.models import BODY_MAX, JournalEntry
+from reflect.journal.models import BODY_MAX, JournalEntry, Visibility
 from reflect.journal.reflective import FREE, STAGES, TEMPLATE_CHOICES, compose_body, section_field_name
 from reflect.journal.versions import EntryChanged, Loaded, latest_text
 
@@ -145,6 +145,9 @@ def _save(request: HttpRequest, entry: JournalEntry | None, editor: Editor, *, a
     if not form.is_valid():
         return None, form
     data = form.cleaned_data
+    form.review, confirmed = _identifier_review(request, entry, form) if publishing else (None, False)
+    if form.review:
+        publishing = False  # kept as a draft, private, until the trainee has looked
     # No `version` (a page rendered before it existed): saved unchecked, as before.
     kwargs = {"author": request.user, "cohort": data["cohort"], "data": data, "entry": entry, "tags": data["tags"]}
     kwargs["loaded"] = Loaded.parse(request.POST.get("version"))
@@ -157,14 +160,55 @@ def _save(request: HttpRequest, entry: JournalEntry | None, editor: Editor, *, a
         changed.form = form  # what they typed, for the page that shows both texts
         raise
     editor.saved(saved, form, publishing=publishing)
+    if confirmed:
+        services.entry_identifiers_confirm(entry=saved)
     return saved, form
+
+
+def _identifier_review(request: HttpRequest, entry: JournalEntry | None, form: EntryForm):
+    """For a client-work entry published as shared: (what to review, None) if its text
+    has likely identifiers the trainee has not confirmed, else (None, whether they just
+    confirmed it). Private entries and other kinds are never checked."""
+    data = form.cleaned_data
+    if data.get("visibility") != Visibility.SHARED:
+        return None, False
+    title, body = _typed_text(form)
+    text = checks.checked_text(
+        title=title, body=body, body_note=data.get("body_note", ""), client_code=data.get("client_code", "")
+    )
+    rows = checks.review_rows(kind=data.get("kind"), text=text, checked=entry.identifiers_checked if entry else "")
+    if not rows:
+        return None, False
+    if checks.token_confirms(request.POST.get(checks.CONFIRM_FIELD), {"entry": text}):
+        return None, True
+    return {"rows": rows, "token": checks.confirm_token({"entry": text})}, False
+
+
+REPOSTED_EXCEPT = {"csrfmiddlewaretoken", "version", "entry_id", "action", checks.CONFIRM_FIELD}
+
+
+def _review(request: HttpRequest, entry: JournalEntry, review: dict) -> HttpResponse:
+    """The check's findings, after the text was kept as a draft. "I've checked" sends the
+    same fields again, now to the saved entry's editor, with the signed confirmation."""
+    hidden = [(k, v) for k, values in request.POST.lists() if k not in REPOSTED_EXCEPT for v in values]
+    hidden += [("version", str(Loaded(entry.version, entry.saved_by_page))), ("action", "publish")]
+    context = {
+        "entry": entry,
+        "rows": review["rows"],
+        "token": review["token"],
+        "hidden": hidden,
+        "saved_as_draft": True,
+        "confirm_action": reverse("reflect:entry-edit", kwargs={"pk": entry.pk}),
+        "change_url": reverse("reflect:entry-edit", kwargs={"pk": entry.pk}),
+    }
+    return render(request, "reflect/identifiers_review.html", context)
 
 
 def entry_new(request: HttpRequest, editor: Editor) -> HttpResponse:
     if request.method == "POST":
         entry, form = _save(request, None, editor)
         if entry is not None:
-            return _after_save(request, entry)
+            return _review(request, entry, form.review) if form.review else _after_save(request, entry)
         return _render(request, form, None, status=400)
     initial = {}
     template = request.GET.get("template") if request.GET.get("template") in STAGES else FREE
@@ -186,7 +230,7 @@ def entry_edit(request: HttpRequest, pk: int, editor: Editor) -> HttpResponse:
             # carries the newer version, so their next save (their choice, or a merge) applies.
             return _render(request, changed.form, changed.entry, status=409, conflict=True)
         if saved is not None:
-            return _after_save(request, saved)
+            return _review(request, saved, form.review) if form.review else _after_save(request, saved)
         return _render(request, form, entry, status=400)
     initial = {**EntryForm.initial_from_entry(entry), **editor.initial(entry)}
     if entry.pending:

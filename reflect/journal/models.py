@@ -111,6 +111,9 @@ class JournalEntry(models.Model):
     # (reflect/journal/versions.py). `saved_by_page` is the editor page that saved last.
     version = models.PositiveIntegerField(default=1)
     saved_by_page = models.CharField(max_length=32, blank=True)
+    # The digest of the text the author last confirmed sharing after the check for
+    # identifiers (reflect/journal/checks.py), so unchanged text is not asked about again.
+    identifiers_checked = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)

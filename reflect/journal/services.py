@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from reflect.cohorts.models import Cohort
+from reflect.journal.checks import entry_text
+from reflect.journal.identifiers import digest
 from reflect.journal.models import AccessEvent, EntryRevision, JournalEntry, Status, Tag, Visibility
 from reflect.journal.reflective import FREE, compose_body, section_field_name
 from reflect.journal.versions import EntryChanged, Loaded
@@ -164,6 +166,13 @@ def entry_set_visibility(*, entry: JournalEntry, visibility: str) -> JournalEntr
     entry.visibility = visibility
     entry.save(update_fields=["visibility", "updated_at"])
     return entry
+
+
+def entry_identifiers_confirm(*, entry: JournalEntry) -> None:
+    """Remember that the author confirmed sharing the entry's text as it is now, after
+    the check for identifiers, so the same text is not asked about again."""
+    entry.identifiers_checked = digest(entry_text(entry))
+    JournalEntry.objects.filter(pk=entry.pk).update(identifiers_checked=entry.identifiers_checked)
 
 
 def entry_delete(*, entry: JournalEntry) -> None:

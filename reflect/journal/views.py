@@ -8,9 +8,10 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from reflect.journal import services
+from reflect.journal import checks, services
 from reflect.journal.editor import get_editable
 from reflect.journal.markdown import render_markdown
 from reflect.journal.models import JournalEntry, Kind, Tag, Visibility
@@ -82,13 +83,41 @@ def entry_visibility(request: HttpRequest, pk: int) -> HttpResponse:
     if visibility not in Visibility.values:
         messages.error(request, "That sharing option isn't one we know. Nothing was changed.")
         return redirect("reflect:entry-detail", pk=entry.pk)
+    text = checks.entry_text(entry)
+    if visibility == Visibility.SHARED and entry.is_published:
+        review = _review_before_sharing(
+            request,
+            entry,
+            text,
+            hidden=[("visibility", Visibility.SHARED)],
+            confirm_action=reverse("reflect:entry-visibility", kwargs={"pk": entry.pk}),
+            change_url=reverse("reflect:entry-edit", kwargs={"pk": entry.pk}),
+            cancel_url=reverse("reflect:entry-detail", kwargs={"pk": entry.pk}),
+            cancel_label="Keep it private",
+        )
+        if review is not None:
+            return review
     services.entry_set_visibility(entry=entry, visibility=visibility)
+    confirmed = checks.token_confirms(request.POST.get(checks.CONFIRM_FIELD), {"entry": text})
+    if visibility == Visibility.SHARED and confirmed:
+        services.entry_identifiers_confirm(entry=entry)
     if visibility == Visibility.SHARED:
         note = "Shared with your tutors." if entry.is_published else "Will be shared with your tutors once published."
     else:
         note = "Made private. Only you can read it now."
     messages.success(request, note)
     return redirect("reflect:entry-detail", pk=entry.pk)
+
+
+def _review_before_sharing(request: HttpRequest, entry: JournalEntry, text: str, **page) -> HttpResponse | None:
+    """The check for identifiers before `text` of a client-work entry becomes readable by
+    tutors: the review page, or None to go ahead (nothing found, or this text confirmed
+    before or just now; the caller then records it). `page` gives the review's links."""
+    rows = checks.review_rows(kind=entry.kind, text=text, checked=entry.identifiers_checked)
+    if not rows or checks.token_confirms(request.POST.get(checks.CONFIRM_FIELD), {"entry": text}):
+        return None
+    context = {"entry": entry, "rows": rows, "token": checks.confirm_token({"entry": text}), **page}
+    return render(request, "reflect/identifiers_review.html", context)
 
 
 def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,7 +144,24 @@ def entry_history(request: HttpRequest, pk: int) -> HttpResponse:
 def revision_restore(request: HttpRequest, pk: int, revision_pk: int) -> HttpResponse:
     entry = get_editable(request, pk)
     revision = get_object_or_404(entry.revisions, pk=revision_pk)
+    text = checks.checked_text(
+        title=revision.title, body=revision.body, body_note=entry.body_note, client_code=entry.client_code
+    )
+    if entry.is_shared and entry.is_published:  # the earlier text would be shared at once
+        review = _review_before_sharing(
+            request,
+            entry,
+            text,
+            hidden=[],
+            confirm_action=reverse("reflect:revision-restore", kwargs={"pk": entry.pk, "revision_pk": revision.pk}),
+            change_url=reverse("reflect:entry-history", kwargs={"pk": entry.pk}),
+            change_label="Keep the current text",
+        )
+        if review is not None:
+            return review
     services.entry_restore_revision(entry=entry, revision=revision)
+    if entry.is_shared and checks.token_confirms(request.POST.get(checks.CONFIRM_FIELD), {"entry": text}):
+        services.entry_identifiers_confirm(entry=entry)
     messages.success(request, "Earlier version restored. The text it replaced is kept in the history.")
     return redirect("reflect:entry-detail", pk=entry.pk)
 
