@@ -7,9 +7,10 @@ ages, named workplaces, schools and GP practices. Regexes and small word lists o
 miss costs a missed prompt and a false alarm costs a click. Pure functions; nothing
 here knows about entries or requests."""
 
-import hashlib
 import re
 from dataclasses import dataclass
+
+from django.utils.crypto import salted_hmac
 
 NAME, EMAIL, PHONE, POSTCODE, NHS, DATE, AGE, PLACE = (
     "name",
@@ -315,5 +316,6 @@ def in_context(text: str, findings: list[Finding], width: int = 40) -> list[dict
 
 
 def digest(text: str) -> str:
-    """What a confirmation is tied to: this exact text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """What a confirmation is tied to: this exact text. Keyed (SECRET_KEY), since it is
+    stored beside the encrypted text and a plain hash of a short text can be guessed."""
+    return salted_hmac("reflect.identifiers", text, algorithm="sha256").hexdigest()

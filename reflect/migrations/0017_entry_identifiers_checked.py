@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reflect', '0015_form_draft'),
+        ('reflect', '0016_encrypt_writing'),
     ]
 
     operations = [
