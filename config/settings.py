@@ -146,6 +146,8 @@ MFA_ADAPTER = "accounts.mfa.EncryptingMFAAdapter"
 # Tutors and admins read many trainees' writing: they set up two-factor
 # authentication before any other page (reflect/access/sessions.py).
 MFA_REQUIRED_FOR_STAFF = env_bool("MFA_REQUIRED_FOR_STAFF", True)
+# Changing someone's role asks for the admin's password again (allauth's reauthentication).
+REAUTH_FOR_ROLE_CHANGES = env_bool("REAUTH_FOR_ROLE_CHANGES", True)
 MFA_TOTP_ISSUER = "Reflect"
 SECOND_FACTOR_OPEN_PATHS = ("/accounts/", "/static/", "/favicon.ico", "/drafts/")
 # A session ends after this long without a request (staff sooner: they read more

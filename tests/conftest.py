@@ -38,6 +38,8 @@ def _test_settings(settings):
     # Tests sign staff in without an authenticator; tests/accounts/test_session_limits.py
     # turns this back on to check that staff are sent to set one up.
     settings.MFA_REQUIRED_FOR_STAFF = False
+    # Likewise tests sign in without a recent password: tests/manage/test_role_reauth.py checks it.
+    settings.REAUTH_FOR_ROLE_CHANGES = False
 
 
 @pytest.fixture

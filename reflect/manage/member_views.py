@@ -4,6 +4,8 @@ every object is reached through the cohorts this person administers."""
 
 from urllib.parse import urlencode
 
+from allauth.account.decorators import reauthentication_required
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
@@ -260,12 +262,20 @@ def member_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpRespon
         url = reverse("reflect:manage-member-role", kwargs={"pk": cohort.pk, "membership_pk": membership.pk})
         return redirect(f"{url}?{urlencode({'role': role})}")
     try:
-        services.member_change_role(membership=membership, role=role, by=request.user)
+        _change_role(request, membership=membership, role=role)
     except services.ManageError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, f"{membership.user} is now a {membership.get_role_display().lower()}.")
     return redirect(_members_url(cohort))
+
+
+# A role decides who reads whose writing: the admin confirms their password first
+# (allauth's reauthentication, which then carries the change through). Asked only once
+# the admin may change this membership, so anyone else still gets a 404.
+@reauthentication_required(enabled=lambda request: settings.REAUTH_FOR_ROLE_CHANGES)
+def _change_role(request: HttpRequest, *, membership: Membership, role: str) -> None:
+    services.member_change_role(membership=membership, role=role, by=request.user)
 
 
 @require_POST
