@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint imports migrate seed clean e2e mutate access
+.PHONY: run test lint imports migrate seed clean e2e mutate access deploy-check
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)."; exit 1; }
@@ -25,6 +25,15 @@ run: $(STAMP)
 # calls `make test`) fails on an import that goes the wrong way.
 test: $(STAMP) imports
 	SECRET_KEY=$${SECRET_KEY:-test-only-secret-key} SECURE_SSL_REDIRECT=0 $(BIN)/pytest $(PYTEST_ARGS)
+
+# Django's deployment checks with production settings (DEBUG off, a fresh random key,
+# HTTPS, secure cookies, HSTS): any warning fails. CI runs it before the tests; it
+# needs no database. The variables are set for this one command only.
+deploy-check: $(STAMP)
+	DEBUG=0 SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
+		ALLOWED_HOSTS=reflect.example SECURE_SSL_REDIRECT=1 SESSION_COOKIE_SECURE=1 CSRF_COOKIE_SECURE=1 \
+		SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # The role × URL matrix and the policy rules (tests/access/README.md).
 access: $(STAMP)

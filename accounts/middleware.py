@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.utils import timezone
 
 
@@ -19,3 +20,24 @@ class UserTimezoneMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class PrivateResponseMiddleware:
+    """Keep signed-in pages out of every cache, and switch off browser features we never use.
+
+    A page for a signed-in person may hold journal text; `no-store` keeps it out
+    of shared caches and out of the browser's back/forward and disk caches, so it
+    is not shown again on a shared computer after signing out. Static files never
+    reach here: WhiteNoise answers them earlier, with their own long cache headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
