@@ -12,7 +12,15 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DROPPED = {"DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"}
+# DJANGO_ALLOW_ASYNC_UNSAFE: the browser tests set it for their own process (tests/e2e/conftest.py).
+DROPPED = {
+    "DEBUG",
+    "SECRET_KEY",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+}
 
 
 def deploy_check(**env: str) -> subprocess.CompletedProcess:

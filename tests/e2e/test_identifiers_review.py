@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from reflect.journal.models import JournalEntry, Status, Visibility
+from tests.e2e.conftest import sign_in
 from tests.e2e.test_accessibility import run_axe
 
 pytestmark = pytest.mark.e2e
@@ -20,8 +21,11 @@ def publish(page):
         page.locator("button[name=action][value=publish]").click()
 
 
-def test_trainee_changes_a_name_and_a_postcode_after_the_review(page_for, trainee, cohort):
-    page = page_for(trainee)
+def test_trainee_changes_a_name_and_a_postcode_after_the_review(new_context, trainee, cohort):
+    # bypass_csp: axe goes in as an inline script, which the site's policy refuses
+    # (tests/e2e/test_content_security_policy.py checks the policy itself).
+    page = new_context(bypass_csp=True).new_page()
+    sign_in(page, trainee.email)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto("/journal/new/")
     page.fill("input[name=title]", "An ending that moved me")
